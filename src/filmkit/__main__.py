@@ -1,0 +1,3 @@
+from filmkit.cli import main
+
+main()

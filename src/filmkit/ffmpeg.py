@@ -1,0 +1,216 @@
+"""The one door to external processes: find ffmpeg, run it, stream its progress.
+
+ffmpeg runs in its own session so that Ctrl-C reaches filmkit only; filmkit then stops ffmpeg
+and cleans up. If filmkit itself is killed, ffmpeg's next progress write hits a closed pipe
+and it dies of SIGPIPE, so no orphan keeps writing.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import shlex
+import subprocess
+import threading
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+from filmkit.errors import FilmkitError, Interrupted, RenderError
+
+log = logging.getLogger("filmkit.ffmpeg")
+
+ENV_FFMPEG = "FILMKIT_FFMPEG"
+STDERR_LINES_KEPT = 60
+
+# Lines ffmpeg prints after the real error; never the reason a render failed.
+_BOILERPLATE = (
+    "Conversion failed!",
+    "Exiting with exit code",
+    "Error opening output files",
+    "Error opening output file",
+    "Terminating thread with return code",
+    "Nothing was written into output file",
+    "Error while filtering: ",
+    "Task finished with error code",
+    "[out#",
+)
+
+
+@dataclass(frozen=True)
+class Progress:
+    frame: int
+    seconds: Fraction  # of output written
+    speed: float | None
+    done: bool
+
+
+def ffmpeg_binary() -> str:
+    """`FILMKIT_FFMPEG` if set, else the static build that imageio-ffmpeg ships."""
+    override = os.environ.get(ENV_FFMPEG)
+    if override:
+        if not Path(override).is_file() or not os.access(override, os.X_OK):
+            raise FilmkitError(
+                f"{ENV_FFMPEG}={override!r} is not an executable file. Point it at an ffmpeg "
+                f"binary, or unset it to use the one bundled with filmkit"
+            )
+        return override
+    try:
+        import imageio_ffmpeg
+
+        return imageio_ffmpeg.get_ffmpeg_exe()
+    except (ImportError, RuntimeError) as exc:
+        raise FilmkitError(
+            f"no ffmpeg found ({exc}). Reinstall filmkit (it depends on imageio-ffmpeg), "
+            f"or set {ENV_FFMPEG} to an ffmpeg binary"
+        ) from None
+
+
+def run_ffmpeg(
+    args: Sequence[str],
+    *,
+    on_progress: Callable[[Progress], None] | None = None,
+    what: str = "ffmpeg",
+) -> None:
+    """Run ffmpeg with `args` (everything after the binary); raise RenderError on failure."""
+    argv = [ffmpeg_binary(), "-nostdin", "-hide_banner", "-nostats", "-loglevel", "level+info",
+            "-progress", "pipe:1", *args]
+    log.debug("running %s", shlex.join(argv))
+    try:
+        process = subprocess.Popen(
+            argv,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    except OSError as exc:
+        raise RenderError(f"{what}: cannot start ffmpeg ({exc.strerror})", argv=argv) from None
+    stderr_tail: deque[str] = deque(maxlen=STDERR_LINES_KEPT)
+    reader = threading.Thread(target=_drain, args=(process.stderr, stderr_tail), daemon=True)
+    reader.start()
+    try:
+        _read_progress(process, on_progress)
+        returncode = process.wait()
+    except BaseException:
+        _stop(process)
+        reader.join(timeout=2)
+        raise
+    reader.join(timeout=5)
+    if returncode != 0:
+        tail = list(stderr_tail)
+        raise RenderError(
+            f"{what}: ffmpeg failed (exit code {returncode}): {meaningful_line(tail)}",
+            argv=argv,
+            returncode=returncode,
+            stderr_tail=tail,
+        )
+
+
+def run_tool(args: Sequence[str], *, what: str) -> str:
+    """Run ffmpeg for a quick job (analysis, stills) and return its stderr."""
+    argv = [ffmpeg_binary(), "-nostdin", "-hide_banner", "-loglevel", "level+info", *args]
+    log.debug("running %s", shlex.join(argv))
+    try:
+        done = subprocess.run(argv, capture_output=True, stdin=subprocess.DEVNULL, start_new_session=True)
+    except KeyboardInterrupt:
+        raise Interrupted("interrupted") from None
+    stderr = done.stderr.decode("utf-8", "replace")
+    if done.returncode != 0:
+        tail = stderr.splitlines()[-STDERR_LINES_KEPT:]
+        raise RenderError(f"{what}: ffmpeg failed (exit code {done.returncode}): {meaningful_line(tail)}",
+                          argv=argv, returncode=done.returncode, stderr_tail=tail)
+    return stderr
+
+
+def ffmpeg_version() -> str:
+    out = subprocess.run([ffmpeg_binary(), "-hide_banner", "-version"], capture_output=True, text=True)
+    return out.stdout.splitlines()[0] if out.stdout else "unknown"
+
+
+def ffmpeg_filters() -> set[str]:
+    out = subprocess.run([ffmpeg_binary(), "-hide_banner", "-filters"], capture_output=True, text=True)
+    names = set()
+    for line in out.stdout.splitlines():
+        parts = line.split()
+        if len(parts) >= 3 and "->" in parts[2]:
+            names.add(parts[1])
+    return names
+
+
+def meaningful_line(lines: Sequence[str]) -> str:
+    """The line of ffmpeg's log that says why it failed: the first at error level.
+
+    ffmpeg prints the cause first and its consequences after ("Error reinitializing
+    filters", "Conversion failed!"), so the first error line is the one to show.
+    """
+    for line in lines:
+        match = _LEVELLED.match(line.strip())
+        if match and match.group("level") in ("error", "fatal") and not match.group("text").startswith(_BOILERPLATE):
+            return _clean(match.group("context"), match.group("text"))
+    candidates = [line.strip() for line in lines if line.strip() and not line.strip().startswith(_BOILERPLATE)]
+    return candidates[-1] if candidates else "no message from ffmpeg"
+
+
+_LEVELLED = re.compile(r"^(?P<context>(?:\[[^\]]*\]\s*)*?)\[(?P<level>error|fatal|warning|info)\]\s*(?P<text>.*)$")
+
+
+def _clean(context: str, text: str) -> str:
+    """Keep the component (filter, muxer) that complained, drop memory addresses."""
+    names = [part.split(" @ ")[0] for part in re.findall(r"\[([^\]]*)\]", context)]
+    names = [re.sub(r"^Parsed_(\w+?)_\d+$", r"\1", name) for name in names if not name.startswith(("fc#", "Eval", "AVFilterGraph"))]
+    return f"{names[0]}: {text}" if names else text
+
+
+def _drain(stream, tail: deque[str]) -> None:  # type: ignore[no-untyped-def]
+    for raw in iter(stream.readline, b""):
+        tail.append(raw.decode("utf-8", "replace").rstrip())
+    stream.close()
+
+
+def _read_progress(process: subprocess.Popen[bytes], on_progress: Callable[[Progress], None] | None) -> None:
+    assert process.stdout is not None
+    block: dict[str, str] = {}
+    for raw in iter(process.stdout.readline, b""):
+        key, _, value = raw.decode("ascii", "replace").strip().partition("=")
+        block[key] = value
+        if key != "progress":
+            continue
+        if on_progress is not None:
+            on_progress(_progress_of(block))
+        block = {}
+    process.stdout.close()
+
+
+def _progress_of(block: dict[str, str]) -> Progress:
+    def number(key: str) -> int:
+        try:
+            return int(block.get(key, "0"))
+        except ValueError:
+            return 0
+
+    speed_text = block.get("speed", "").rstrip("x").strip()
+    try:
+        speed = float(speed_text) if speed_text and speed_text != "N/A" else None
+    except ValueError:
+        speed = None
+    return Progress(
+        frame=number("frame"),
+        seconds=Fraction(max(number("out_time_us"), 0), 1_000_000),
+        speed=speed,
+        done=block.get("progress") == "end",
+    )
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

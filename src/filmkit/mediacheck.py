@@ -1,0 +1,83 @@
+"""Hold the timeline against what the media files really contain, before anything renders."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+from filmkit.errors import MediaError, Problem, ProjectError
+from filmkit.probe import MediaInfo, probe
+from filmkit.project.load import KeyPath, LoadedProject
+from filmkit.project.timeline import Timeline
+from filmkit.timecode import format_seconds, format_timecode, frames_to_seconds
+
+
+def probe_media(loaded: LoadedProject, timeline: Timeline) -> dict[Path, MediaInfo]:
+    """Probe every file the timeline uses, once; every unreadable file is reported with its line."""
+    where: dict[Path, KeyPath] = {}
+    for clip in timeline.clips:
+        if clip.source is not None and clip.source not in where:
+            where[clip.source] = ("media", clip.media_name) if clip.media_name else ("cut", clip.index, "image")
+    for bed in timeline.music:
+        where.setdefault(bed.source, ("music", bed.index, "file"))
+
+    infos: dict[Path, MediaInfo] = {}
+    problems: list[Problem] = []
+    for path, key in where.items():
+        try:
+            infos[path] = probe(path)
+        except MediaError as exc:
+            problems.append(loaded.locations.problem(key, str(exc)))
+    if problems:
+        raise ProjectError(problems)
+    return infos
+
+
+def check_media(loaded: LoadedProject, timeline: Timeline, media: dict[Path, MediaInfo]) -> None:
+    """Ranges inside their sources, pictures where pictures are needed, sound under music."""
+    problems: list[Problem] = []
+    fps = timeline.fps
+    for clip in timeline.clips:
+        if clip.source is None:
+            continue
+        info = media[clip.source]
+        if info.video is None:
+            key: KeyPath = ("media", clip.media_name) if clip.media_name else ("cut", clip.index, "image")
+            problems.append(loaded.locations.problem(key, f"{clip.source.name} has no picture (audio only); use it as `music:` instead"))
+            continue
+        if clip.kind != "media":
+            continue
+        available = info.duration
+        # Half a frame of slack: containers round their durations.
+        slack = frames_to_seconds(1, fps) / 2
+        end = frames_to_seconds(clip.src_in + clip.frames, fps)
+        if frames_to_seconds(clip.src_in, fps) >= available:
+            problems.append(loaded.locations.problem(
+                ("cut", clip.index, "in"),
+                f"in {format_timecode(clip.src_in, fps)} is past the end of {clip.source.name}, "
+                f"which lasts {_length(available, fps)}. Use an in point before the end",
+            ))
+        elif end > available + slack:
+            key = ("cut", clip.index, "out") if loaded.project.cut[clip.index].out is not None else ("cut", clip.index, "duration")
+            problems.append(loaded.locations.problem(
+                key,
+                f"the event ends at {format_timecode(clip.src_in + clip.frames, fps)} in "
+                f"{clip.source.name}, past the end of the file ({_length(available, fps)}). "
+                f"Move `out` to {format_timecode(max(int(available * fps), 1), fps)} or earlier",
+            ))
+    for bed in timeline.music:
+        info = media[bed.source]
+        if info.audio is None:
+            problems.append(loaded.locations.problem(("music", bed.index, "file"), f"{bed.source.name} has no audio stream"))
+        elif frames_to_seconds(bed.src_in, fps) >= info.duration:
+            problems.append(loaded.locations.problem(
+                ("music", bed.index, "in"),
+                f"in is past the end of {bed.source.name} ({_length(info.duration, fps)})",
+            ))
+    if problems:
+        raise ProjectError(problems)
+
+
+def _length(seconds: Fraction, fps: Fraction) -> str:
+    frames = int(seconds * fps)
+    return f"{format_timecode(frames, fps)} ({format_seconds(frames, fps)})"

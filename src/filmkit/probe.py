@@ -1,0 +1,174 @@
+"""What filmkit sees in a media file, read with PyAV (no ffprobe is bundled).
+
+Rotation comes from the first decoded frame, where libavcodec has applied the display matrix
+of phone clips; duration falls back to the last packet for files whose header has none
+(e.g. browser MediaRecorder WebM).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+from filmkit.errors import MediaError
+
+IMAGE_FORMATS = ("image2", "png_pipe", "jpeg_pipe", "webp_pipe", "bmp_pipe", "tiff_pipe", "gif")
+
+
+@dataclass(frozen=True)
+class VideoInfo:
+    codec: str
+    width: int  # as coded
+    height: int
+    sar: Fraction  # sample (pixel) aspect ratio
+    rotation: int  # degrees, as the display matrix asks (multiples of 90)
+    rate: Fraction | None  # average frame rate, None when unknown
+    pix_fmt: str
+    profile: str | None = None
+    variable_rate: bool = False
+
+    @property
+    def display_size(self) -> tuple[int, int]:
+        """Size after rotation, before any SAR correction."""
+        if self.rotation % 180:
+            return self.height, self.width
+        return self.width, self.height
+
+    @property
+    def display_aspect(self) -> Fraction:
+        width, height = self.display_size
+        sar = self.sar if self.rotation % 180 == 0 else 1 / self.sar
+        return Fraction(width, height) * sar
+
+
+@dataclass(frozen=True)
+class AudioInfo:
+    codec: str
+    rate: int
+    channels: int
+    layout: str
+    profile: str | None = None
+
+
+@dataclass(frozen=True)
+class MediaInfo:
+    path: Path
+    container: str
+    duration: Fraction  # seconds, from the first frame
+    size_bytes: int
+    video: VideoInfo | None
+    audio: AudioInfo | None
+    bit_rate: int | None = None
+
+    @property
+    def is_image(self) -> bool:
+        return self.container in IMAGE_FORMATS
+
+
+def probe(path: Path) -> MediaInfo:
+    """Open `path` with PyAV; raise MediaError saying what is wrong and how to fix it."""
+    import av
+
+    path = Path(path)
+    if not path.exists():
+        raise MediaError(f"{path}: file not found. Check the path (relative to the project file) and its spelling")
+    if path.is_dir():
+        raise MediaError(f"{path}: is a folder, not a media file")
+    try:
+        container = av.open(str(path), metadata_errors="replace")
+    except (av.error.FFmpegError, OSError, UnicodeDecodeError) as exc:
+        raise MediaError(f"{path}: not a media file filmkit can read ({_reason(exc)}). "
+                         "Re-export it, or check that the copy or download finished") from None
+    with container:
+        try:
+            video = _video_info(container) if container.streams.video else None
+            audio = _audio_info(container) if container.streams.audio else None
+            duration = _duration(container)
+        except (av.error.FFmpegError, StopIteration, ValueError) as exc:
+            raise MediaError(f"{path}: the file is damaged: {_reason(exc)}. Re-export it or use another copy") from None
+        if video is None and audio is None:
+            raise MediaError(f"{path}: has no video or audio stream")
+        return MediaInfo(
+            path=path,
+            container=container.format.name.split(",")[0],
+            duration=duration,
+            size_bytes=path.stat().st_size,
+            video=video,
+            audio=audio,
+            bit_rate=container.bit_rate or None,
+        )
+
+
+def _reason(exc: BaseException) -> str:
+    text = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+    return str(text).split(":")[0].strip() if "Errno" in str(text) else str(text)
+
+
+def _video_info(container) -> VideoInfo:  # type: ignore[no-untyped-def]
+    stream = container.streams.video[0]
+    stream.thread_type = "AUTO"
+    first = None
+    for frame in container.decode(stream):
+        first = frame
+        break
+    if first is None:
+        raise ValueError("no video frame could be decoded")
+    context = stream.codec_context
+    sar = first.sample_aspect_ratio if hasattr(first, "sample_aspect_ratio") else None
+    sar = sar or stream.sample_aspect_ratio or context.sample_aspect_ratio or Fraction(1)
+    rate = stream.average_rate or stream.guessed_rate or None
+    base = stream.base_rate
+    variable = bool(rate and base and abs(Fraction(base) - Fraction(rate)) > Fraction(1, 10))
+    return VideoInfo(
+        codec=context.name,
+        width=first.width,
+        height=first.height,
+        sar=Fraction(sar) if sar > 0 else Fraction(1),
+        rotation=int(round(first.rotation or 0)) % 360,
+        rate=Fraction(rate) if rate else None,
+        pix_fmt=first.format.name,
+        profile=context.profile,
+        variable_rate=variable,
+    )
+
+
+def _audio_info(container) -> AudioInfo:  # type: ignore[no-untyped-def]
+    stream = container.streams.audio[0]
+    context = stream.codec_context
+    return AudioInfo(
+        codec=context.name,
+        rate=context.sample_rate or stream.rate,
+        channels=context.channels,
+        layout=context.layout.name,
+        profile=context.profile,
+    )
+
+
+def _duration(container) -> Fraction:  # type: ignore[no-untyped-def]
+    """Playable length from the start; scans packets only when the header has no duration."""
+    if container.duration:
+        stream = container.streams.video[0] if container.streams.video else None
+        if stream is not None and stream.duration and stream.time_base:
+            # Video stream duration is the length an editor can cut from.
+            return Fraction(stream.duration) * stream.time_base
+        return Fraction(container.duration, 1_000_000)
+    container.seek(0)
+    end = Fraction(0)
+    first: Fraction | None = None
+    for packet in container.demux():
+        if packet.pts is None or packet.time_base is None:
+            continue
+        at = Fraction(packet.pts) * packet.time_base
+        first = at if first is None else min(first, at)
+        end = max(end, at + Fraction(packet.duration or 0) * packet.time_base)
+    return end - (first or 0)
+
+
+def count_video_frames(path: Path) -> int:
+    """Frames in the first video stream, counted from packets (no decoding)."""
+    import av
+
+    with av.open(str(path)) as container:
+        stream = container.streams.video[0]
+        return sum(1 for packet in container.demux(stream) if packet.size)

@@ -1,0 +1,217 @@
+"""The cut resolved to exact integer frames on the record timeline.
+
+Every event lasts a whole number of frames at `format.fps`; a transition of D frames overlaps
+the tail of the previous event with the head of the next, so the record duration is the sum
+of event durations minus the sum of transition durations (as in DESIGN.md).
+Audio positions are derived from frames, so they never drift: sample(f) = round(f * rate / fps).
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, replace
+from fractions import Fraction
+from pathlib import Path
+from typing import Literal
+
+from filmkit.errors import Problem, ProjectError
+from filmkit.project.load import KeyPath, LoadedProject
+from filmkit.project.schema import Event
+from filmkit.timecode import TimecodeError, format_seconds, parse_time, seconds_to_frames
+
+# How the DESIGN's transition names map onto ffmpeg's xfade transitions.
+XFADE_NAME = {"crossfade": "fade", "dip": "fadeblack"}
+
+
+@dataclass(frozen=True)
+class Join:
+    """How a clip meets the one before it."""
+
+    xfade: str  # an ffmpeg xfade transition name
+    frames: int
+
+
+@dataclass(frozen=True)
+class Clip:
+    index: int  # position in `cut`
+    kind: Literal["media", "color", "image"]
+    source: Path | None  # media or image file
+    media_name: str | None
+    color: str | None
+    src_in: int  # first source frame, counted at the project fps
+    frames: int
+    record_start: int
+    join: Join | None  # None: a straight cut (or the first clip)
+    gain_db: float
+
+    @property
+    def record_end(self) -> int:
+        return self.record_start + self.frames
+
+
+@dataclass(frozen=True)
+class MusicBed:
+    index: int
+    source: Path
+    record_start: int  # frames
+    src_in: int  # frames at the project fps
+    frames: int | None  # None: until the film or the file ends
+    gain_db: float
+    fade_in: Fraction  # seconds
+    fade_out: Fraction
+
+
+@dataclass(frozen=True)
+class Timeline:
+    title: str
+    width: int
+    height: int
+    fps: Fraction
+    audio_rate: int
+    channels: int
+    clips: tuple[Clip, ...]
+    music: tuple[MusicBed, ...]
+
+    @property
+    def total_frames(self) -> int:
+        return max(clip.record_end for clip in self.clips)
+
+    @property
+    def duration(self) -> Fraction:
+        return Fraction(self.total_frames) / self.fps
+
+    def sample_at(self, frame: int) -> int:
+        """Audio sample at which record frame `frame` starts (exact, rounded half up)."""
+        return seconds_to_frames(Fraction(frame) / self.fps, Fraction(self.audio_rate))
+
+
+def build_timeline(loaded: LoadedProject) -> Timeline:
+    """Resolve times to frames and check the cut's arithmetic; raise ProjectError listing all problems."""
+    project = loaded.project
+    fps = project.format.fps
+    problems: list[Problem] = []
+
+    def frames_of(value: object, path: KeyPath) -> int | None:
+        try:
+            return parse_time(value, fps)
+        except TimecodeError as exc:
+            problems.append(loaded.locations.problem(path, str(exc)))
+            return None
+
+    clips: list[Clip] = []
+    record = 0
+    for index, event in enumerate(project.cut):
+        clip = _resolve_event(loaded, index, event, frames_of, problems)
+        if clip is None:
+            continue
+        join = None
+        if event.transition is not None and event.transition.type != "cut":
+            join_frames = frames_of(event.transition.duration, ("cut", index, "transition", "duration"))
+            if join_frames is not None:
+                join = _check_join(loaded, index, event, join_frames, clips, clip.frames, problems)
+        start = record - (join.frames if join else 0)
+        clip = replace(clip, record_start=start, join=join)
+        clips.append(clip)
+        record = clip.record_end
+
+    music = [_resolve_music(loaded, i, frames_of) for i in range(len(project.music))]
+    if problems:
+        raise ProjectError(problems)
+    size = project.format.size
+    return Timeline(
+        title=project.title,
+        width=size.width,
+        height=size.height,
+        fps=fps,
+        audio_rate=project.format.audio.rate,
+        channels=project.format.audio.channels,
+        clips=tuple(clips),
+        music=tuple(bed for bed in music if bed is not None),
+    )
+
+
+def _resolve_event(loaded: LoadedProject, index: int, event: Event, frames_of, problems: list[Problem]) -> Clip | None:
+    src_in, frames, source = 0, None, None
+    if event.media is not None:
+        if event.media not in loaded.project.media:
+            known = list(loaded.project.media)
+            hint = difflib.get_close_matches(event.media, known, n=1)
+            fix = f"did you mean `{hint[0]}`?" if hint else "add it under `media:` (name: path/to/file)"
+            problems.append(loaded.locations.problem(
+                ("cut", index, "media"),
+                f"{event.media!r} is not a media name; names defined under `media:` are "
+                f"{', '.join(known) or '(none)'}. {fix}",
+            ))
+        else:
+            source = loaded.resolve(loaded.project.media[event.media])
+        src_in = frames_of(event.in_, ("cut", index, "in"))
+        if event.out is not None:
+            out = frames_of(event.out, ("cut", index, "out"))
+            if src_in is not None and out is not None:
+                frames = out - src_in
+                if frames <= 0:
+                    problems.append(loaded.locations.problem(
+                        ("cut", index, "out"),
+                        f"out {event.out!r} is not after in {event.in_!r}; `out` is exclusive and must be later than `in`",
+                    ))
+                    return None
+        else:
+            frames = frames_of(event.duration, ("cut", index, "duration"))
+    else:
+        frames = frames_of(event.duration, ("cut", index, "duration"))
+        if event.image is not None:
+            source = loaded.resolve(event.image)
+    if frames is None or src_in is None:
+        return None
+    if frames <= 0:
+        problems.append(loaded.locations.problem(
+            ("cut", index, "duration"),
+            f"duration {event.duration!r} is shorter than one frame at {loaded.project.format.fps} fps; give at least one frame",
+        ))
+        return None
+    return Clip(
+        index=index, kind=event.kind, source=source, media_name=event.media, color=event.color,
+        src_in=src_in, frames=frames, record_start=0, join=None, gain_db=float(event.gain_db),
+    )
+
+
+def _check_join(loaded: LoadedProject, index: int, event: Event, join_frames: int, clips: list[Clip],
+                frames: int, problems: list[Problem]) -> Join | None:
+    fps = loaded.project.format.fps
+    path = ("cut", index, "transition", "duration")
+    assert event.transition is not None
+    if not clips:
+        problems.append(loaded.locations.problem(
+            ("cut", index, "transition"),
+            "the first event has no event before it to transition from; remove `transition` "
+            "(or put a `color` slate before it to fade from)",
+        ))
+        return None
+    if join_frames <= 0:
+        problems.append(loaded.locations.problem(path, "a transition needs a duration of at least one frame; use type: cut for a straight cut"))
+        return None
+    previous = clips[-1]
+    room_before = previous.frames - (previous.join.frames if previous.join else 0)
+    if join_frames > room_before or join_frames > frames:
+        problems.append(loaded.locations.problem(
+            path,
+            f"transition of {format_seconds(join_frames, fps)} ({join_frames} frames) is longer than "
+            f"its neighbours allow: cut[{previous.index}] has {room_before} frames free after its own "
+            f"transition in, cut[{index}] lasts {frames} frames. Shorten the transition or lengthen the events",
+        ))
+        return None
+    return Join(xfade=XFADE_NAME.get(event.transition.type, event.transition.type), frames=join_frames)
+
+
+def _resolve_music(loaded: LoadedProject, index: int, frames_of) -> MusicBed | None:
+    bed = loaded.project.music[index]
+    start = frames_of(bed.start, ("music", index, "start"))
+    src_in = frames_of(bed.in_, ("music", index, "in"))
+    frames = frames_of(bed.duration, ("music", index, "duration")) if bed.duration is not None else None
+    if start is None or src_in is None or (bed.duration is not None and frames is None):
+        return None
+    return MusicBed(
+        index=index, source=loaded.resolve(bed.file), record_start=start, src_in=src_in,
+        frames=frames, gain_db=float(bed.gain_db),
+        fade_in=Fraction(str(bed.fade_in)), fade_out=Fraction(str(bed.fade_out)),
+    )
