@@ -156,7 +156,8 @@ def storyboard(storyboard_file: Path, force: bool) -> None:
     board = load_storyboard(storyboard_file)
     with _progress_bar("Storyboard", len(board.scenes)) as advance:
         made = generate(board, force=force, on_scene=lambda done: advance(done))
-    click.echo(f"{len(made)} clips written, {len(board.scenes) - len(made)} already there", err=True)
+    total = len(board.scenes) + len(board.spec.music)
+    click.echo(f"{len(made)} files written, {total - len(made)} already there", err=True)
 
 
 def _progress_bar(label: str, total: int) -> Any:

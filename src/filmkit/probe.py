@@ -72,7 +72,7 @@ def probe(path: Path) -> MediaInfo:
 
     path = Path(path)
     if not path.exists():
-        raise MediaError(f"{path}: file not found. Check the path (relative to the project file) and its spelling")
+        raise MediaError(f"{path}: file not found. Check the path and its spelling (paths in a project file are relative to that file)")
     if path.is_dir():
         raise MediaError(f"{path}: is a folder, not a media file")
     try:

@@ -1,0 +1,78 @@
+"""What `filmkit doctor` checks: the ffmpeg build, its filters and encoders, the libraries."""
+
+from __future__ import annotations
+
+import platform
+import subprocess
+from dataclasses import dataclass
+
+from filmkit.errors import FilmkitError
+
+# Filters a render uses; a missing one means a render fails halfway, so they are required.
+REQUIRED_FILTERS = (
+    "fps", "tpad", "trim", "scale", "setsar", "pad", "format", "settb", "color", "concat", "xfade",
+    "aresample", "aformat", "apad", "atrim", "anullsrc", "acrossfade", "amix", "afade", "adelay", "volume",
+)
+LATER_FILTERS = ("ass", "loudnorm", "ebur128", "gblur", "overlay")  # subtitles, loudness, reframing
+REQUIRED_ENCODERS = ("libx264", "aac")
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool
+    detail: str
+    required: bool = True
+
+
+def diagnose() -> list[Check]:
+    checks = [Check("python", True, platform.python_version())]
+    checks.extend(_ffmpeg_checks())
+    checks.extend(_library_checks())
+    return checks
+
+
+def _ffmpeg_checks() -> list[Check]:
+    from filmkit.ffmpeg import ENV_FFMPEG, ffmpeg_binary, ffmpeg_filters, ffmpeg_version
+
+    try:
+        binary = ffmpeg_binary()
+    except FilmkitError as exc:
+        return [Check("ffmpeg", False, exc.message)]
+    import os
+
+    source = f"from {ENV_FFMPEG}" if os.environ.get(ENV_FFMPEG) else "bundled by imageio-ffmpeg"
+    checks = [Check("ffmpeg", True, f"{ffmpeg_version()} ({source}: {binary})")]
+    filters = ffmpeg_filters()
+    missing = [name for name in REQUIRED_FILTERS if name not in filters]
+    checks.append(Check("ffmpeg filters", not missing, f"missing: {', '.join(missing)}" if missing else f"all {len(REQUIRED_FILTERS)} render filters present"))
+    later = [name for name in LATER_FILTERS if name not in filters]
+    checks.append(Check("subtitle/loudness", not later, f"missing: {', '.join(later)}" if later else "ass (libass), loudnorm, ebur128 present", required=False))
+    encoders = subprocess.run([binary, "-hide_banner", "-encoders"], capture_output=True, text=True).stdout
+    missing_enc = [name for name in REQUIRED_ENCODERS if f" {name} " not in encoders]
+    checks.append(Check("encoders", not missing_enc, f"missing: {', '.join(missing_enc)}" if missing_enc else ", ".join(REQUIRED_ENCODERS)))
+    ass_help = subprocess.run([binary, "-hide_banner", "-h", "filter=ass"], capture_output=True, text=True).stdout
+    checks.append(Check("libass shaping", "shaping" in ass_help,
+                        "ass filter has complex shaping (HarfBuzz)" if "shaping" in ass_help
+                        else "this ffmpeg's ass filter has no `shaping` option: Arabic and Devanagari may render wrongly",
+                        required=False))
+    return checks
+
+
+def _library_checks() -> list[Check]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    checks = []
+    for package in ("av", "typed-ffmpeg-compatible", "pydantic", "ruamel.yaml", "pillow", "click", "rich"):
+        try:
+            checks.append(Check(package, True, version(package)))
+        except PackageNotFoundError:
+            checks.append(Check(package, False, "not installed"))
+    from PIL import features
+
+    raqm = bool(features.check("raqm"))
+    checks.append(Check("pillow raqm", raqm,
+                        "complex text layout available (Arabic, Hebrew, Devanagari)" if raqm
+                        else "missing: install libraqm and libfribidi (Debian: libraqm0) for right-to-left and Indic cards",
+                        required=False))
+    return checks
