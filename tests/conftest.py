@@ -171,3 +171,27 @@ def _main_command(main: Callable[..., object]):  # type: ignore[no-untyped-def]
 
 
 __all__ = ["cli"]
+
+
+def read_planes(path: Path) -> list[tuple[float, float, float]]:
+    """Mean Y, U, V (limited-range code values, no colour matrix) at the centre of every frame."""
+    import av
+
+    means = []
+    with av.open(str(path)) as container:
+        for frame in container.decode(video=0):
+            planes = frame.to_ndarray(format="yuv444p")
+            height, width = planes.shape[1:]
+            centre = planes[:, height // 4 : 3 * height // 4, width // 4 : 3 * width // 4]
+            means.append(tuple(float(plane.mean()) for plane in centre))
+    return means
+
+
+def make_tinted_counter_clip(path: Path, *, frames: int, rate: str = "25", size: str = "64x64",
+                             cb: int = 128, cr: int = 128) -> Path:
+    """Like make_counter_clip, with a chroma tint so two counters can be told apart."""
+    assert frames <= 55
+    source = f"color=c=black:s={size}:r={rate},geq=lum='{COUNTER_STEP}*N+16':cb={cb}:cr={cr}"
+    ffmpeg("-f", "lavfi", "-i", source, "-frames:v", str(frames), "-c:v", "libx264", "-qp", "0",
+           "-preset", "ultrafast", "-pix_fmt", "yuv444p", str(path))
+    return path

@@ -1,8 +1,9 @@
 """The one door to external processes: find ffmpeg, run it, stream its progress.
 
 ffmpeg runs in its own session so that Ctrl-C reaches filmkit only; filmkit then stops ffmpeg
-and cleans up. If filmkit itself is killed, ffmpeg's next progress write hits a closed pipe
-and it dies of SIGPIPE, so no orphan keeps writing.
+and cleans up. If filmkit itself is killed (even with SIGKILL), Linux's parent-death signal
+kills ffmpeg too, so no orphan keeps writing (ffmpeg ignores SIGPIPE, so a closed progress
+pipe alone would not stop it).
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ import logging
 import os
 import re
 import shlex
+import signal
 import subprocess
+import sys
 import threading
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -86,6 +89,7 @@ def run_ffmpeg(
             stderr=subprocess.PIPE,
             stdin=subprocess.DEVNULL,
             start_new_session=True,
+            preexec_fn=_die_with_parent_hook(),
         )
     except OSError as exc:
         raise RenderError(f"{what}: cannot start ffmpeg ({exc.strerror})", argv=argv) from None
@@ -108,6 +112,23 @@ def run_ffmpeg(
             returncode=returncode,
             stderr_tail=tail,
         )
+
+
+def _die_with_parent_hook() -> Callable[[], None] | None:
+    """On Linux, a pre-exec hook asking the kernel to SIGKILL ffmpeg when filmkit dies.
+
+    The hook is one prebound libc call: it takes no Python locks in the forked child.
+    """
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import ctypes
+
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    pr_set_pdeathsig, sigkill = 1, int(signal.SIGKILL)
+    return lambda: prctl(pr_set_pdeathsig, sigkill)
 
 
 def run_tool(args: Sequence[str], *, what: str) -> str:

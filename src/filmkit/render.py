@@ -107,6 +107,29 @@ def verify(path: Path, timeline: Timeline) -> None:
         )
 
 
+def remove_stale_temporaries(target: Path) -> None:
+    """Delete temporaries of `target` left by a filmkit that was killed (its pid is gone)."""
+    for leftover in target.parent.glob(f".{glob_escape(target.stem)}.*{TEMP_MARK}*"):
+        pid_text = leftover.name[len(target.stem) + 2 :].split("-", 1)[0]
+        if pid_text.isdigit() and not _alive(int(pid_text)):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+
+
+def glob_escape(text: str) -> str:
+    return re.sub(r"([*?\[])", r"[\1]", text)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 @contextlib.contextmanager
 def _temporary_beside(target: Path) -> Iterator[Path]:
     """A temp file in the target's folder (same file system, so the final move is atomic)."""
@@ -114,7 +137,10 @@ def _temporary_beside(target: Path) -> Iterator[Path]:
         raise OutputError(f"{target}: is a folder; give a file name such as {target / 'film.mp4'}")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}.", suffix=f"{TEMP_MARK}{target.suffix}")
+        remove_stale_temporaries(target)
+        handle, name = tempfile.mkstemp(
+            dir=target.parent, prefix=f".{target.stem}.{os.getpid()}-", suffix=f"{TEMP_MARK}{target.suffix}"
+        )
     except OSError as exc:
         raise OutputError(
             f"{target}: cannot write in {target.parent} ({exc.strerror}). "
