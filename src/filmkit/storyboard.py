@@ -95,7 +95,7 @@ def render_bed(bed: Bed, target: Path) -> None:
     tones = [ff.sources.sine(frequency=hz, sample_rate=48000, duration=duration) for hz in bed.chord]
     pad = (
         ff.filters.amix(*tones, normalize=False)
-        .volume(volume=f"{0.5 / len(tones):.3f}")
+        .volume(volume=f"{2.0 / len(tones):.3f}")  # each sine peaks at 1/8: the chord peaks at 1/4
         .afade(type="in", duration=2)
         .afade(type="out", start_time=seconds_arg(max(Fraction(0), Fraction(str(bed.duration)) - 2)), duration=2)
         .aformat(channel_layouts="stereo")
@@ -136,7 +136,8 @@ def scene_args(spec: StoryboardFile, scene: Scene, number: int, slate: Path, out
     streams: list = [video]
     options: dict[str, object] = {"c:v": "libx264", "preset": "veryfast", "tune": "stillimage", "crf": 20, "t": duration}
     if scene.audio:
-        hum = ff.sources.sine(frequency=scene.tone, sample_rate=48000, duration=duration).volume(volume="0.12")
+        # `sine` peaks at 1/8 full scale: x0.8 puts the hum near -20 dBFS, under a soft pink-noise room.
+        hum = ff.sources.sine(frequency=scene.tone, sample_rate=48000, duration=duration).volume(volume="0.8")
         air = ff.sources.anoisesrc(color="pink", amplitude=0.04, sample_rate=48000, duration=duration, seed=number)
         mixed = ff.filters.amix(hum, air, normalize=False).afade(type="in", duration=0.3).aformat(channel_layouts="stereo")
         streams.append(mixed)
