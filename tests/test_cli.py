@@ -232,3 +232,12 @@ def test_output_is_what_the_project_asks_for(run_cli, small_project: Path) -> No
     assert info.container == "mov"
     assert info.video is not None and (info.video.width, info.video.height, info.video.pix_fmt) == (160, 90, "yuv420p")
     assert info.audio is not None and (info.audio.rate, info.audio.channels) == (48000, 2)
+
+
+def test_rendered_film_is_readable_as_the_umask_allows(run_cli, small_project: Path) -> None:  # type: ignore[no-untyped-def]
+    output = small_project.parent / "shared.mp4"
+    result = run_cli("render", str(small_project), "-o", str(output))
+    assert result.exit_code == 0, result
+    from filmkit.render import UMASK
+
+    assert output.stat().st_mode & 0o777 == 0o666 & ~UMASK

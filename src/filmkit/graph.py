@@ -41,6 +41,14 @@ class Encoding:
 
 
 @dataclass(frozen=True)
+class Burn:
+    """Subtitles to burn over the cut: a styled ASS file and the folder of its fonts."""
+
+    ass_file: Path
+    fonts_dir: Path
+
+
+@dataclass(frozen=True)
 class Branch:
     video: ff.VideoStream
     audio: ff.AudioStream
@@ -52,12 +60,25 @@ def build_render_args(
     media: Mapping[Path, MediaInfo],
     output: Path,
     encoding: Encoding = Encoding(),
+    burn: Burn | None = None,
 ) -> list[str]:
     """The ffmpeg arguments (without the binary) that render `timeline` to `output`."""
+    video, audio = build_streams(timeline, media, burn)
+    return _output(timeline, video, audio, output, encoding)
+
+
+def build_streams(
+    timeline: Timeline, media: Mapping[Path, MediaInfo], burn: Burn | None = None
+) -> tuple[ff.VideoStream, ff.AudioStream]:
+    """The film's picture and sound as filter-graph streams, before any output stage."""
     branches = [_clip_branch(timeline, clip, media) for clip in timeline.clips]
     joined = _join(timeline, branches)
     audio = _mix_music(timeline, joined.audio, media)
-    return _output(timeline, joined.video, audio, output, encoding)
+    video = joined.video
+    if burn is not None:
+        # `ass` (not `subtitles`) so libass shapes with HarfBuzz: PLATFORMS.md pitfall 1.
+        video = video.ass(filename=str(burn.ass_file), fontsdir=str(burn.fonts_dir), shaping="complex")
+    return video, audio
 
 
 def _clip_branch(timeline: Timeline, clip: Clip, media: Mapping[Path, MediaInfo]) -> Branch:
@@ -248,6 +269,22 @@ def _music_branch(timeline: Timeline, bed: MusicBed, media: Mapping[Path, MediaI
     if delay:
         audio = audio.adelay(delays=f"{delay}S", all=True)
     return audio
+
+
+def build_frames_args(
+    timeline: Timeline,
+    media: Mapping[Path, MediaInfo],
+    frames: list[int],
+    pattern: Path,
+    width: int,
+    burn: Burn | None = None,
+) -> list[str]:
+    """Arguments that write the given record frames (scaled to `width`) as numbered PNG files."""
+    video, _ = build_streams(timeline, media, burn)
+    wanted = "+".join(f"eq(n,{frame})" for frame in sorted(set(frames)))
+    picked = video.select(expr=wanted).video(0).scale(w=width, h=-2, flags="bicubic")
+    node = ff.output(picked, filename=str(pattern), extra_options={"fps_mode": "passthrough", "f": "image2"})
+    return node.global_args(y=True).compile()[1:]
 
 
 def _output(timeline: Timeline, video: ff.VideoStream, audio: ff.AudioStream, output: Path, encoding: Encoding) -> list[str]:

@@ -58,21 +58,29 @@ def check_media(loaded: LoadedProject, timeline: Timeline, media: dict[Path, Med
                 f"which lasts {_length(available, fps)}. Use an in point before the end",
             ))
         elif end > available + slack:
-            key = ("cut", clip.index, "out") if loaded.project.cut[clip.index].out is not None else ("cut", clip.index, "duration")
+            last = max(int(available * fps), clip.src_in + 1)  # `out` is exclusive: the frame after the last one
+            if loaded.project.cut[clip.index].out is not None:
+                key, fix = ("cut", clip.index, "out"), f"Move `out` to {format_timecode(last, fps)} or earlier"
+            else:  # the event gives `duration`: say how long it may be, not where an `out` would go
+                key = ("cut", clip.index, "duration")
+                fix = f"Shorten `duration` to {format_seconds(last - clip.src_in, fps)} ({last - clip.src_in} frames) or less"
             problems.append(loaded.locations.problem(
                 key,
                 f"the event ends at {format_timecode(clip.src_in + clip.frames, fps)} in "
-                f"{clip.source.name}, past the end of the file ({_length(available, fps)}). "
-                f"Move `out` to {format_timecode(max(int(available * fps), 1), fps)} or earlier",
+                f"{clip.source.name}, past the end of the file, which lasts {_length(available, fps)}. {fix}",
             ))
     for bed in timeline.music:
         info = media[bed.source]
         if info.audio is None:
-            problems.append(loaded.locations.problem(("music", bed.index, "file"), f"{bed.source.name} has no audio stream"))
+            problems.append(loaded.locations.problem(
+                ("music", bed.index, "file"),
+                f"{bed.source.name} has no audio stream; a music bed needs a file with sound (.wav, .mp3, .m4a ...)",
+            ))
         elif frames_to_seconds(bed.src_in, fps) >= info.duration:
             problems.append(loaded.locations.problem(
                 ("music", bed.index, "in"),
-                f"in is past the end of {bed.source.name} ({_length(info.duration, fps)})",
+                f"in {format_timecode(bed.src_in, fps)} is past the end of {bed.source.name}, which lasts "
+                f"{_length(info.duration, fps)}. Use an in point before the end",
             ))
     if problems:
         raise ProjectError(problems)

@@ -74,7 +74,7 @@ def probe(path: Path) -> MediaInfo:
     if not path.exists():
         raise MediaError(f"{path}: file not found. Check the path and its spelling (paths in a project file are relative to that file)")
     if path.is_dir():
-        raise MediaError(f"{path}: is a folder, not a media file")
+        raise MediaError(f"{path}: is a folder, not a media file; give the path of a file inside it")
     try:
         container = av.open(str(path), metadata_errors="replace")
     except (av.error.FFmpegError, OSError, UnicodeDecodeError) as exc:
@@ -87,8 +87,13 @@ def probe(path: Path) -> MediaInfo:
             duration = _duration(container)
         except (av.error.FFmpegError, StopIteration, ValueError) as exc:
             raise MediaError(f"{path}: the file is damaged: {_reason(exc)}. Re-export it or use another copy") from None
+        if not container.format.name.startswith(IMAGE_FORMATS) and not _reaches_its_end(container):
+            raise MediaError(
+                f"{path}: the file is cut short: its header says {float(duration):.2f} s but the data ends "
+                "before that. Check that the copy or download finished, or re-export it"
+            )
         if video is None and audio is None:
-            raise MediaError(f"{path}: has no video or audio stream")
+            raise MediaError(f"{path}: has no video or audio stream. Re-export it as a video (.mp4, .mov) or audio (.wav, .mp3) file")
         return MediaInfo(
             path=path,
             container=container.format.name.split(",")[0],
@@ -163,6 +168,28 @@ def _duration(container) -> Fraction:  # type: ignore[no-untyped-def]
         first = at if first is None else min(first, at)
         end = max(end, at + Fraction(packet.duration or 0) * packet.time_base)
     return end - (first or 0)
+
+
+def _reaches_its_end(container) -> bool:  # type: ignore[no-untyped-def]
+    """False for a copy cut short: its header (moov first) survives, the last packets do not.
+
+    Seeks to half a second before the stream's stated end and reads packets there, so a large
+    file costs one seek, not a scan.
+    """
+    import av
+
+    streams = container.streams.video or container.streams.audio
+    if not streams:
+        return True
+    stream = streams[0]
+    if not stream.duration or not stream.time_base:
+        return True  # no stated length to hold the data against
+    target = (stream.start_time or 0) + max(stream.duration - int(Fraction(1, 2) / stream.time_base), 0)
+    try:
+        container.seek(target, stream=stream, any_frame=True, backward=True)
+        return any(packet.size for packet in container.demux(stream))
+    except (av.error.FFmpegError, ValueError):
+        return True  # not seekable: nothing can be concluded
 
 
 def count_video_frames(path: Path) -> int:

@@ -17,7 +17,8 @@ from pathlib import Path
 
 from filmkit.errors import Interrupted, OutputError, RenderError
 from filmkit.ffmpeg import Progress, run_ffmpeg
-from filmkit.graph import Encoding, build_render_args
+from filmkit.burn import LanguageTrack, parse_langs, prepare_track, write_burn
+from filmkit.graph import Burn, Encoding, build_render_args
 from filmkit.mediacheck import check_media, probe_media
 from filmkit.probe import MediaInfo, count_video_frames, probe
 from filmkit.project import LoadedProject, Timeline, build_timeline, load_project
@@ -32,9 +33,16 @@ class RenderPlan:
     media: dict[Path, MediaInfo]
     output: Path
     encoding: Encoding
+    tracks: tuple[LanguageTrack, ...] = ()  # subtitles to burn, first drawn above second
 
-    def args(self, target: Path | None = None) -> list[str]:
-        return build_render_args(self.timeline, self.media, target or self.output, self.encoding)
+    def args(self, target: Path | None = None, burn: Burn | None = None) -> list[str]:
+        return build_render_args(self.timeline, self.media, target or self.output, self.encoding, burn)
+
+    def write_burn(self, workdir: Path) -> Burn | None:
+        if not self.tracks:
+            return None
+        assert self.loaded.project.subtitles is not None
+        return write_burn(list(self.tracks), self.timeline, self.loaded.project.subtitles.style, workdir)
 
 
 @dataclass(frozen=True)
@@ -53,17 +61,38 @@ def load_and_check(project_file: Path) -> tuple[LoadedProject, Timeline, dict[Pa
     return loaded, timeline, media
 
 
-def plan_render(project_file: Path, output: Path | None = None, encoding: Encoding = Encoding()) -> RenderPlan:
+def plan_render(
+    project_file: Path, output: Path | None = None, encoding: Encoding = Encoding(), lang: str | None = None
+) -> RenderPlan:
     loaded, timeline, media = load_and_check(project_file)
-    target = Path(output) if output else default_output(loaded)
+    langs = parse_langs(lang) if lang else []
+    tracks = tuple(prepare_track(loaded, timeline, code) for code in langs)
+    target = Path(output) if output else default_output(loaded, lang)
     target = target.expanduser().absolute()
-    if target.resolve() in {p.resolve() for p in media}:
-        raise OutputError(f"{target}: the output would overwrite one of the project's own media files. Choose another -o")
-    return RenderPlan(loaded, timeline, media, target, encoding)
+    check_output_path(target, protected=[loaded.path, *media, *(t.file.path for t in tracks)])
+    return RenderPlan(loaded, timeline, media, target, encoding, tracks)
 
 
-def default_output(loaded: LoadedProject) -> Path:
-    return loaded.folder / "out" / f"{slugify(loaded.project.title)}.mp4"
+def check_output_path(target: Path, protected: list[Path]) -> None:
+    """Refuse outputs that would destroy an input, a device or a folder, before any work starts."""
+    if target.resolve() in {p.resolve() for p in protected}:
+        raise OutputError(f"{target}: the output would overwrite one of the project's own files (the project, "
+                          "its media or subtitles). Choose another -o")
+    if target.is_dir():
+        raise OutputError(f"{target}: is a folder; give a file name such as {target / 'film.mp4'}")
+    if target.exists() and not target.is_file():
+        raise OutputError(f"{target}: exists and is not a regular file (a device, pipe or socket); "
+                          "filmkit only replaces files. Choose another -o")
+    for parent in target.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise OutputError(f"{target}: {parent} is a file, not a folder. Choose another -o")
+            break
+
+
+def default_output(loaded: LoadedProject, lang: str | None = None) -> Path:
+    suffix = f"_{lang}" if lang else ""
+    return loaded.folder / "out" / f"{slugify(loaded.project.title)}{suffix}.mp4"
 
 
 def slugify(title: str) -> str:
@@ -74,11 +103,27 @@ def slugify(title: str) -> str:
 
 
 def render(plan: RenderPlan, on_progress: Callable[[Progress], None] | None = None) -> RenderResult:
-    with _temporary_beside(plan.output) as temp:
-        run_ffmpeg(plan.args(temp), on_progress=on_progress, what=f"rendering {plan.output.name}")
+    with _temporary_beside(plan.output) as temp, tempfile.TemporaryDirectory(prefix="filmkit-") as work:
+        burn = plan.write_burn(Path(work))
+        run_ffmpeg(plan.args(temp, burn), on_progress=on_progress, what=f"rendering {plan.output.name}")
         verify(temp, plan.timeline)
         os.replace(temp, plan.output)
     return RenderResult(plan.output, plan.timeline.total_frames, plan.output.stat().st_size)
+
+
+def write_sidecars(plan: RenderPlan) -> list[Path]:
+    """Clean UTF-8 SRT and VTT beside the video, on the record timeline, for platforms that take captions."""
+    from filmkit.subtitles.write import write_srt, write_vtt
+
+    written = []
+    for track in plan.tracks:
+        for suffix, writer in ((".srt", write_srt), (".vtt", write_vtt)):
+            target = plan.output.with_name(f"{plan.output.stem}.{track.lang}{suffix}")
+            temp = target.with_name(f".{target.name}.{os.getpid()}{TEMP_MARK}")
+            writer(track.cues, temp)
+            os.replace(temp, target)
+            written.append(target)
+    return written
 
 
 def verify(path: Path, timeline: Timeline) -> None:
@@ -105,6 +150,16 @@ def verify(path: Path, timeline: Timeline) -> None:
             "the render finished but failed verification: " + "; ".join(problems)
             + ". This is a filmkit bug; please report it with `filmkit render --dry-run` output"
         )
+
+
+def _read_umask() -> int:
+    """The process umask (read once at import: setting it is process-wide, so never from worker threads)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+UMASK = _read_umask()
 
 
 def remove_stale_temporaries(target: Path) -> None:
@@ -141,6 +196,8 @@ def _temporary_beside(target: Path) -> Iterator[Path]:
         handle, name = tempfile.mkstemp(
             dir=target.parent, prefix=f".{target.stem}.{os.getpid()}-", suffix=f"{TEMP_MARK}{target.suffix}"
         )
+        # mkstemp makes the file private (0600); a film is an ordinary file, readable as umask allows.
+        os.chmod(name, 0o666 & ~UMASK)
     except OSError as exc:
         raise OutputError(
             f"{target}: cannot write in {target.parent} ({exc.strerror}). "

@@ -36,9 +36,13 @@ def parse_rate(value: object) -> Fraction:
     if isinstance(value, int):
         rate = Fraction(value)
     elif isinstance(value, float):
+        if not math.isfinite(value):  # YAML .inf / .nan, or 1e400
+            raise TimecodeError(_rate_help(value))
         rate = _snap_ntsc(Fraction(str(value)))
     elif isinstance(value, str) and (m := _RATE.match(value)):
         num = Fraction(m.group(1))
+        if m.group(2) is not None and int(m.group(2)) == 0:  # "25/0" would divide by zero
+            raise TimecodeError(_rate_help(value))
         rate = num / int(m.group(2)) if m.group(2) else _snap_ntsc(num)
     else:
         raise TimecodeError(_rate_help(value))
@@ -111,7 +115,10 @@ def _timecode_frames(text: str, m: re.Match[str], rate: Fraction) -> int:
     if not drop:
         return ((hours * 60 + minutes) * 60 + secs) * fps + frames
     if rate.denominator != 1001:
-        raise TimecodeError(f'"{text}": drop-frame timecode (with ";") exists only at 29.97 or 59.94 fps')
+        raise TimecodeError(
+            f'"{text}": drop-frame timecode (with ";") exists only at 29.97 or 59.94 fps, not at '
+            f'{format_rate(rate)}; write "{text.replace(";", ":")}"'
+        )
     dropped = 2 * fps // 30  # frame numbers skipped each minute except every tenth
     if secs == 0 and frames < dropped and minutes % 10 != 0:
         raise TimecodeError(f'"{text}": frames 00-{dropped - 1:02d} are skipped in this drop-frame minute')

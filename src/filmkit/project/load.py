@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from filmkit.errors import Problem, ProjectError
 from filmkit.project.schema import SCHEMA_VERSION, Project
+from filmkit.timecode import TIME_FORMS
 
 KeyPath = tuple[str | int, ...]
 
@@ -67,8 +68,13 @@ def load_project(path: Path) -> LoadedProject:
     """Read and validate `path`; raise `ProjectError` listing every problem found."""
     path = Path(path)
     data, locations = read_yaml(path)
+    if data is None:
+        raise ProjectError([Problem(path, 1, 1, "", "the file is empty; an edit file starts with `filmkit: 1` (`filmkit init` writes an example)")])
     if not isinstance(data, dict):
-        raise ProjectError([Problem(path, 1, 1, "", "the file must be a YAML mapping that starts with `filmkit: 1`")])
+        found = "a list (lines starting with -)" if isinstance(data, list) else f"the single value {data!r}"
+        raise ProjectError([Problem(
+            path, 1, 1, "", f"the file must be a YAML mapping (key: value lines) that starts with `filmkit: 1`; it holds {found}",
+        )])
     version = data.get("filmkit")
     if version is None:
         raise ProjectError([Problem(path, 1, 1, "filmkit", "missing schema version; add `filmkit: 1` as the first line")])
@@ -90,7 +96,7 @@ def validate(model: type[ModelT], data: Any, locations: Locations) -> ModelT:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise ProjectError(_problems(exc, locations, model)) from None
+        raise ProjectError(_problems(exc, locations, model, data)) from None
 
 
 def read_yaml(path: Path) -> tuple[Any, Locations]:
@@ -100,15 +106,14 @@ def read_yaml(path: Path) -> tuple[Any, Locations]:
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        raw = path.read_bytes()
     except FileNotFoundError:
         raise ProjectError([Problem(path, None, None, "", "file not found; check the path (it is relative to the current folder)")]) from None
     except IsADirectoryError:
         raise ProjectError([Problem(path, None, None, "", "is a folder; give the edit YAML file inside it")]) from None
-    except UnicodeDecodeError as exc:
-        raise ProjectError([Problem(path, None, None, "", f"is not UTF-8 text (byte {exc.start}); save it as UTF-8")]) from None
     except OSError as exc:
         raise ProjectError([Problem(path, None, None, "", f"cannot be read: {exc.strerror}")]) from None
+    text = _decode(path, raw)
 
     yaml = YAML(typ="rt")
     yaml.allow_duplicate_keys = False
@@ -122,8 +127,12 @@ def read_yaml(path: Path) -> tuple[Any, Locations]:
         raise ProjectError([Problem(path, mark.line + 1, mark.column + 1, "", message + "; a key may appear once, delete one of them")]) from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
         what = (exc.problem or "invalid YAML").strip()
+        if "end of stream" in what and exc.context_mark is not None:
+            # An unclosed quote or bracket runs to the end of the file: the line to fix is where it opened.
+            mark = exc.context_mark
+            what += f" (reached the end of the file, line {exc.problem_mark.line + 1})" if exc.problem_mark else ""
+        line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
         context = f" {exc.context.strip()}" if exc.context else ""
         raise ProjectError([Problem(path, line, col, "", f"invalid YAML: {what}{context}. Check indentation and quoting on this line")]) from None
     except YAMLError as exc:
@@ -131,6 +140,22 @@ def read_yaml(path: Path) -> tuple[Any, Locations]:
 
     locations = Locations(path)
     return _plain(node, (), locations.positions), locations
+
+
+def _decode(path: Path, raw: bytes) -> str:
+    """UTF-8 text (a BOM is fine); anything else is reported at the line of the first bad byte."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ProjectError([Problem(path, 1, 1, "", "is saved as UTF-16; save it as UTF-8 (in your editor: Save as, encoding UTF-8)")])
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line_start = raw.rfind(b"\n", 0, exc.start) + 1
+        line, column = raw.count(b"\n", 0, exc.start) + 1, exc.start - line_start + 1
+        byte = raw[exc.start : exc.start + 1].hex().upper()
+        raise ProjectError([Problem(
+            path, line, column, "",
+            f"is not UTF-8 text: byte 0x{byte} here is not UTF-8 (probably Latin-1 or Windows-1252). Save the file as UTF-8",
+        )]) from None
 
 
 def _duplicate_key_name(exc: Exception) -> str:
@@ -147,7 +172,8 @@ def _plain(node: Any, path: KeyPath, positions: dict[KeyPath, tuple[int, int]]) 
     if isinstance(node, CommentedMap):
         out: dict[Any, Any] = {}
         for key, value in node.items():
-            line, col = node.lc.key(key)
+            # Keys merged in with `<<: *anchor` have no position of their own: use the mapping's.
+            line, col = node.lc.key(key) if key in node.lc.data else (node.lc.line, node.lc.col)
             key_text = str(key)
             positions[(*path, key_text)] = (line + 1, col + 1)
             out[key_text] = _plain(value, (*path, key_text), positions)
@@ -170,12 +196,50 @@ def _plain(node: Any, path: KeyPath, positions: dict[KeyPath, tuple[int, int]]) 
     return node
 
 
-def _problems(exc: ValidationError, locations: Locations, root: type[BaseModel]) -> list[Problem]:
-    problems = []
+_TYPE_KINDS = {"int_type", "float_type", "string_type"}
+
+
+def _problems(exc: ValidationError, locations: Locations, root: type[BaseModel], data: Any) -> list[Problem]:
+    """One problem per place: a union (a time is a number or text) fails once per branch, said once here."""
+    grouped: dict[KeyPath, list[dict[str, Any]]] = {}
     for error in exc.errors(include_url=False):
-        loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and ("[" in p or p.startswith("function-"))))
-        problems.append(locations.problem(loc, _describe(error, loc, root)))
+        grouped.setdefault(_file_path(error["loc"], data), []).append(error)
+    problems = []
+    for loc, errors in grouped.items():
+        kinds = {error["type"] for error in errors}
+        if len(errors) > 1 and kinds <= _TYPE_KINDS:
+            expected = f"a time: {TIME_FORMS}" if "string_type" in kinds else "a number such as -3 or 1.5"
+            problems.append(locations.problem(loc, f"{_shown(errors[0].get('input'))} is not allowed here; expected {expected}"))
+        else:
+            problems.extend(locations.problem(loc, _describe(error, loc, root)) for error in errors)
     return _dedupe(problems)
+
+
+def _file_path(loc: tuple[Any, ...], data: Any) -> KeyPath:
+    """pydantic's error location as keys and indexes of the file, without its union-branch tags ("int", "str")."""
+    path: list[str | int] = []
+    node, missing = data, False
+    for part in loc:
+        if isinstance(part, str) and ("[" in part or part.startswith("function-")):
+            continue
+        if missing:
+            path.append(part)
+        elif isinstance(node, dict):
+            path.append(part)
+            missing = part not in node
+            node = node.get(part) if not missing else None
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            path.append(part)
+            node = node[part]
+        # else: a tag naming which branch of a union failed, not a place in the file
+    return tuple(path)
+
+
+def _shown(value: Any) -> str:
+    """A value as the user wrote it: a YAML date is shown as 2024-05-01, not datetime.date(...)."""
+    import datetime
+
+    return str(value) if isinstance(value, (datetime.date, datetime.datetime)) else repr(value)
 
 
 def _describe(error: dict[str, Any], loc: KeyPath, root: type[BaseModel]) -> str:
@@ -193,13 +257,22 @@ def _describe(error: dict[str, Any], loc: KeyPath, root: type[BaseModel]) -> str
         return f"{value!r} is not allowed; use {expected}"
     if kind in ("value_error", "assertion_error"):
         return str(error["msg"]).removeprefix("Value error, ")
-    if kind == "too_short":
-        return "must not be empty"
+    if kind in ("too_short", "string_too_short"):
+        if loc == ("cut",):
+            return "must not be empty; list at least one event, e.g. `- media: NAME` with `in` and `out`, or `- color: black` with `duration`"
+        return f"must not be empty; give a value for `{loc[-1]}`" if loc else "must not be empty"
+    bound = {"greater_than": "more than", "greater_than_equal": "at least", "less_than": "less than",
+             "less_than_equal": "at most"}.get(kind)
+    if bound is not None:
+        limit = next(iter(error.get("ctx", {}).values()), "")
+        return f"{_shown(value)} is out of range; use a number {bound} {limit}"
+    if kind == "string_type" and value is not None and not isinstance(value, (dict, list)):
+        return f"{_shown(value)} is not allowed here; expected text. Put it in quotes: \"{value}\""
     if kind in ("int_type", "float_type", "string_type", "dict_type", "list_type", "model_type", "bool_type"):
         expected = {"int_type": "a whole number", "float_type": "a number", "string_type": "text",
                     "dict_type": "a mapping (key: value lines)", "list_type": "a list (lines starting with -)",
                     "model_type": "a mapping (key: value lines)", "bool_type": "true or false"}[kind]
-        return f"{value!r} is not allowed here; expected {expected}"
+        return f"{_shown(value)} is not allowed here; expected {expected}"
     return f"{value!r}: {error['msg']}"
 
 

@@ -6,6 +6,7 @@ project's frame rate, so a bad timecode is reported with its line like any other
 
 from __future__ import annotations
 
+import difflib
 import re
 from fractions import Fraction
 from typing import Annotated, Literal, NamedTuple, Union
@@ -65,7 +66,10 @@ def _parse_size(value: object) -> Size:
     if not (16 <= width <= 8192 and 16 <= height <= 8192):
         raise ValueError(f"{value!r}: width and height must be 16-8192 pixels")
     if width % 2 or height % 2:
-        raise ValueError(f"{value!r}: width and height must be even (H.264 4:2:0 needs it)")
+        raise ValueError(
+            f"{value!r}: width and height must be even (H.264 4:2:0 needs it); "
+            f"use {width - width % 2}x{height - height % 2}"
+        )
     return Size(width, height)
 
 
@@ -113,9 +117,10 @@ class Transition(Strict):
     @classmethod
     def _known_type(cls, value: str) -> str:
         if value not in TRANSITION_TYPES:
+            hint = difflib.get_close_matches(value, TRANSITION_TYPES, n=1)
             raise ValueError(
                 f"unknown transition {value!r}; use cut, crossfade, dip or an ffmpeg xfade "
-                f"name ({', '.join(XFADE_TRANSITIONS[:8])} ...)"
+                f"name ({', '.join(XFADE_TRANSITIONS[:8])} ...)" + (f". Did you mean `{hint[0]}`?" if hint else "")
             )
         return value
 
@@ -138,6 +143,18 @@ class Event(Strict):
             return "media"
         return "color" if self.color is not None else "image"
 
+    @model_validator(mode="before")
+    @classmethod
+    def _no_empty_source(cls, data: object) -> object:
+        """`color: #000000` unquoted is a YAML comment and leaves `color` empty; say that, not "none given"."""
+        if isinstance(data, dict):
+            for key in ("media", "color", "image"):
+                if key in data and data[key] is None:
+                    fix = ('; a # starts a YAML comment, so quote the colour: color: "#000000"' if key == "color"
+                           else f"; give the {key} or remove the line")
+                    raise ValueError(f"`{key}` has no value" + fix)
+        return data
+
     @model_validator(mode="after")
     def _one_source(self) -> Event:
         given = [k for k in ("media", "color", "image") if getattr(self, k) is not None]
@@ -145,12 +162,16 @@ class Event(Strict):
             raise ValueError(
                 "an event needs exactly one of `media` (a name from `media:`), `color` "
                 f"(a slate) or `image` (a still); this one has {', '.join(given) or 'none'}"
+                + (". Keep one, or split it into two events" if given else "")
             )
         if self.media is not None:
             if self.in_ is None:
                 raise ValueError('a media event needs `in` (e.g. in: "00:00:02:00")')
-            if (self.out is None) == (self.duration is None):
-                raise ValueError("a media event needs either `out` or `duration`, not both and not neither")
+            if self.out is not None and self.duration is not None:
+                raise ValueError(f"a media event takes `out` or `duration`, not both; this one has out {self.out!r} "
+                                 f"and duration {self.duration!r}. Delete one of them")
+            if self.out is None and self.duration is None:
+                raise ValueError("a media event needs `out` (exclusive) or `duration`; add one of them")
         else:
             if self.in_ is not None or self.out is not None:
                 raise ValueError(f"a {given[0]} event has no source range; give `duration` only")
@@ -171,6 +192,41 @@ class Music(Strict):
     fade_out: Number = Field(default=0, ge=0)
 
 
+LANG_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
+LangCode = Annotated[str, Field(pattern=LANG_PATTERN)]
+
+
+class SubtitleStyle(Strict):
+    """How burned subtitles look; sizes are relative to the output frame."""
+
+    font: StrictStr | None = None  # a family name or a .ttf/.otf file; default: chosen per script
+    font_scale: Number = Field(default=1.0, gt=0.2, le=4)
+    outline: Number = Field(default=2.5, ge=0, le=20)  # pixels at 1080 lines
+    shadow: Number = Field(default=0, ge=0, le=20)
+    box: bool = False
+    box_opacity: Number = Field(default=0.6, ge=0, le=1)
+    color: Color = "#FFFFFF"
+    outline_color: Color = "#000000"
+    margin: Number = Field(default=0.06, ge=0, le=0.45)  # fraction of the frame height
+    position: Literal["bottom", "top"] = "bottom"
+
+
+class Subtitles(Strict):
+    """Translators' files, by language: listed one by one, or found in a folder as {lang}.srt|vtt|ass."""
+
+    files: dict[LangCode, StrictStr] = {}
+    dir: StrictStr | None = None
+    encoding: dict[LangCode, StrictStr] = {}  # per-language override of the detected encoding
+    style: SubtitleStyle = SubtitleStyle()
+    limits: dict[StrictStr, dict[StrictStr, Number]] = {}  # lint limits per language (see `filmkit subs lint`)
+
+    @model_validator(mode="after")
+    def _some_source(self) -> Subtitles:
+        if not self.files and self.dir is None:
+            raise ValueError("give `files: {en: subs/en.srt, ...}` or `dir: subs` (files named {lang}.srt, .vtt or .ass)")
+        return self
+
+
 class Project(Strict):
     filmkit: Literal[1]
     title: StrictStr = Field(min_length=1)
@@ -178,6 +234,7 @@ class Project(Strict):
     media: dict[StrictStr, StrictStr] = {}
     cut: list[Event] = Field(min_length=1)
     music: list[Music] = []
+    subtitles: Subtitles | None = None
 
 
 RATES_HELP = ", ".join(COMMON_RATES)

@@ -1,0 +1,252 @@
+"""A font for every script, chosen explicitly and checked for coverage before anything renders.
+
+libass silently falls back when a family is missing, and Pillow draws boxes for glyphs a font
+lacks, so filmkit never leaves the choice to the system: each script maps to a named face,
+preferably one shipped as a Python package (OFL Noto fonts), else one found in the OS font
+folders. fontTools tells which characters a face lacks (coverage, not shaping).
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import os
+import sys
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from filmkit.errors import FilmkitError
+
+# Scripts filmkit distinguishes, by Unicode block (The Unicode Standard, Blocks.txt).
+_RANGES: tuple[tuple[int, int, str], ...] = (
+    (0x0041, 0x024F, "latin"), (0x1E00, 0x1EFF, "latin"),
+    (0x0370, 0x03FF, "greek"), (0x1F00, 0x1FFF, "greek"),
+    (0x0400, 0x052F, "cyrillic"),
+    (0x0590, 0x05FF, "hebrew"), (0xFB1D, 0xFB4F, "hebrew"),
+    (0x0600, 0x06FF, "arabic"), (0x0750, 0x077F, "arabic"), (0x08A0, 0x08FF, "arabic"),
+    (0xFB50, 0xFDFF, "arabic"), (0xFE70, 0xFEFF, "arabic"),
+    (0x0900, 0x097F, "devanagari"), (0xA8E0, 0xA8FF, "devanagari"),
+    (0x0E00, 0x0E7F, "thai"),
+    (0x1100, 0x11FF, "hangul"), (0x3130, 0x318F, "hangul"), (0xAC00, 0xD7AF, "hangul"),
+    (0x3040, 0x30FF, "kana"), (0x31F0, 0x31FF, "kana"),
+    (0x3400, 0x4DBF, "han"), (0x4E00, 0x9FFF, "han"), (0xF900, 0xFAFF, "han"), (0x20000, 0x2FA1F, "han"),
+)
+RTL_SCRIPTS = frozenset({"arabic", "hebrew"})
+CJK_SCRIPTS = frozenset({"han", "kana", "hangul"})
+
+
+@dataclass(frozen=True)
+class FontChoice:
+    """One face: its family name (what an ASS style names) and where its file is."""
+
+    family: str
+    path: Path
+    index: int = 0  # face number inside a .ttc collection
+    source: str = "package"  # "package", "system" or "project"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    family: str
+    package: str | None = None  # an importable module that carries the file
+    file: str = ""  # path inside the package, or a file name searched in system font folders
+    index: int = 0
+
+
+_NOTO = Candidate("Noto Sans", "fontpkg_noto_sans", "files/NotoSans[wdth,wght].ttf")
+_DEJAVU = Candidate("DejaVu Sans", None, "DejaVuSans.ttf")
+_CJK = "noto_cjk_sans_otc", "NotoSansCJK-Regular.ttc"
+# Face order inside NotoSansCJK-Regular.ttc: JP, KR, SC, TC, HK (read with fontTools).
+_CJK_FACE = {"ja": ("Noto Sans CJK JP", 0), "ko": ("Noto Sans CJK KR", 1), "zh": ("Noto Sans CJK SC", 2),
+             "zh-hans": ("Noto Sans CJK SC", 2), "zh-cn": ("Noto Sans CJK SC", 2), "zh-sg": ("Noto Sans CJK SC", 2),
+             "zh-hant": ("Noto Sans CJK TC", 3), "zh-tw": ("Noto Sans CJK TC", 3), "zh-hk": ("Noto Sans CJK HK", 4)}
+
+CANDIDATES: dict[str, tuple[Candidate, ...]] = {
+    "latin": (_NOTO, _DEJAVU),
+    "greek": (_NOTO, _DEJAVU),
+    "cyrillic": (_NOTO, _DEJAVU),
+    "arabic": (Candidate("Noto Sans Arabic", "fontpkg_noto_sans_arabic", "files/NotoSansArabic[wdth,wght].ttf"),
+               Candidate("Noto Sans Arabic", None, "NotoSansArabic-Regular.ttf"), _DEJAVU),
+    "hebrew": (Candidate("Noto Sans Hebrew", None, "NotoSansHebrew-Regular.ttf"),
+               Candidate("Noto Sans Hebrew", None, "NotoSansHebrew[wdth,wght].ttf"), _DEJAVU),
+    "devanagari": (Candidate("Noto Sans Devanagari", "fontpkg_noto_sans_devanagari", "files/NotoSansDevanagari[wdth,wght].ttf"),
+                   Candidate("Noto Sans Devanagari", None, "NotoSansDevanagari-Regular.ttf")),
+    "thai": (Candidate("Noto Sans Thai", "fontpkg_noto_sans_thai", "files/NotoSansThai[wdth,wght].ttf"),
+             Candidate("Noto Sans Thai", None, "NotoSansThai-Regular.ttf")),
+}
+
+# What to tell a user who lacks a script's font (Debian package names; PyPI names).
+INSTALL_HINT = {
+    "hebrew": "install a Hebrew font: Debian/Ubuntu `apt install fonts-noto-core` (or fonts-dejavu-core), "
+              "macOS and Windows ship one; or set subtitles.style.font to a .ttf file that covers Hebrew",
+    "default": "reinstall filmkit (it depends on the Noto font packages), or set subtitles.style.font to a "
+               ".ttf/.otf file that covers the script",
+}
+
+
+def script_of(char: str) -> str | None:
+    code = ord(char)
+    for low, high, name in _RANGES:
+        if low <= code <= high:
+            return name
+    return None
+
+
+def dominant_script(text: str, lang: str | None = None) -> str:
+    """The script most letters of `text` are in; "latin" for text with no letters."""
+    counts = Counter(s for s in map(script_of, text) if s)
+    if not counts:
+        return _script_of_lang(lang) or "latin"
+    script, _ = counts.most_common(1)[0]
+    if script in CJK_SCRIPTS:
+        return "han" if lang is None or _base(lang) != "ko" or script != "hangul" else "hangul"
+    return script
+
+
+def _script_of_lang(lang: str | None) -> str | None:
+    return {"ar": "arabic", "fa": "arabic", "ur": "arabic", "he": "hebrew", "hi": "devanagari", "mr": "devanagari",
+            "ne": "devanagari", "th": "thai", "zh": "han", "ja": "han", "ko": "hangul", "ru": "cyrillic",
+            "uk": "cyrillic", "bg": "cyrillic", "el": "greek"}.get(_base(lang or ""))
+
+
+def _base(lang: str) -> str:
+    return lang.lower().replace("_", "-").split("-")[0]
+
+
+def choose_font(script: str, lang: str | None = None, override: str | None = None, project_dir: Path | None = None) -> FontChoice:
+    """The face filmkit uses for `script` in language `lang`; FilmkitError saying what to install."""
+    if override:
+        return _override(override, project_dir)
+    if script in CJK_SCRIPTS:
+        return _cjk_face(lang)
+    for candidate in CANDIDATES.get(script, CANDIDATES["latin"]):
+        found = _locate(candidate)
+        if found is not None:
+            return found
+    raise FilmkitError(f"no font for {script} text is installed; {INSTALL_HINT.get(script, INSTALL_HINT['default'])}")
+
+
+def _cjk_face(lang: str | None) -> FontChoice:
+    key = (lang or "zh").lower().replace("_", "-")
+    family, index = _CJK_FACE.get(key) or _CJK_FACE.get(_base(key), _CJK_FACE["zh"])
+    found = _locate(Candidate(family, _CJK[0], _CJK[1], index))
+    if found is None:
+        found = _locate(Candidate(family, None, "NotoSansCJK-Regular.ttc", index))
+    if found is None:
+        raise FilmkitError(f"no CJK font found for {family}; {INSTALL_HINT['default']} (package noto-cjk-sans-otc)")
+    return found
+
+
+def _override(value: str, project_dir: Path | None) -> FontChoice:
+    path = Path(value).expanduser()
+    if not path.is_absolute() and project_dir is not None:
+        path = project_dir / path
+    if path.suffix.lower() in (".ttf", ".otf", ".ttc", ".otc"):
+        if not path.is_file():
+            raise FilmkitError(f"subtitles.style.font: {path} does not exist; give a .ttf/.otf file or a family name")
+        return FontChoice(family_name(path, 0), path.resolve(), 0, "project")
+    for candidates in CANDIDATES.values():
+        for candidate in candidates:
+            if candidate.family.lower() == value.lower() and (found := _locate(candidate)):
+                return found
+    system = _system_font_by_family(value)
+    if system is None:
+        raise FilmkitError(
+            f"subtitles.style.font: no font named {value!r} was found; give the path of a .ttf/.otf file, "
+            f"or one of {', '.join(sorted({c.family for cs in CANDIDATES.values() for c in cs}))}"
+        )
+    return system
+
+
+def _locate(candidate: Candidate) -> FontChoice | None:
+    if candidate.package:
+        path = _package_file(candidate.package, candidate.file)
+        return FontChoice(candidate.family, path, candidate.index, "package") if path else None
+    path = _system_font_files().get(candidate.file.lower())
+    return FontChoice(candidate.family, path, candidate.index, "system") if path else None
+
+
+@functools.lru_cache(maxsize=None)
+def _package_file(package: str, relative: str) -> Path | None:
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(next(iter(spec.submodule_search_locations))) / relative
+    return path if path.is_file() else None
+
+
+def system_font_dirs() -> list[Path]:
+    home = Path.home()
+    dirs = [Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), home / ".fonts", home / ".local/share/fonts"]
+    if sys.platform == "darwin":
+        dirs += [Path("/System/Library/Fonts"), Path("/Library/Fonts"), home / "Library/Fonts"]
+    if os.name == "nt":
+        dirs += [Path(os.environ.get("WINDIR", "C:/Windows")) / "Fonts"]
+    return [d for d in dirs if d.is_dir()]
+
+
+@functools.lru_cache(maxsize=1)
+def _system_font_files() -> dict[str, Path]:
+    found: dict[str, Path] = {}
+    for folder in system_font_dirs():
+        for path in folder.rglob("*"):
+            if path.suffix.lower() in (".ttf", ".otf", ".ttc"):
+                found.setdefault(path.name.lower(), path)
+    return found
+
+
+def _system_font_by_family(family: str) -> FontChoice | None:
+    for path in _system_font_files().values():
+        try:
+            if family_name(path, 0).lower() == family.lower():
+                return FontChoice(family_name(path, 0), path, 0, "system")
+        except Exception:  # noqa: BLE001 - an unreadable system font is simply not a match
+            continue
+    return None
+
+
+@functools.lru_cache(maxsize=None)
+def family_name(path: Path, index: int) -> str:
+    from fontTools.ttLib import TTFont
+
+    with TTFont(str(path), fontNumber=index, lazy=True) as font:
+        return str(font["name"].getDebugName(1))
+
+
+@functools.lru_cache(maxsize=None)
+def coverage(path: Path, index: int = 0) -> frozenset[int]:
+    """Code points the face maps to a glyph."""
+    from fontTools.ttLib import TTFont
+
+    with TTFont(str(path), fontNumber=index, lazy=True) as font:
+        return frozenset(font.getBestCmap() or {})
+
+
+@functools.lru_cache(maxsize=None)
+def line_height_units(path: Path, index: int = 0) -> float:
+    """(win ascent + win descent) / units per em: what libass sizes a font by (VSFilter compatible)."""
+    from fontTools.ttLib import TTFont
+
+    with TTFont(str(path), fontNumber=index, lazy=True) as font:
+        upm = font["head"].unitsPerEm
+        os2 = font["OS/2"] if "OS/2" in font else None
+        if os2 is not None and os2.usWinAscent + os2.usWinDescent > 0:
+            return (os2.usWinAscent + os2.usWinDescent) / upm
+        hhea = font["hhea"]
+        return (hhea.ascent - hhea.descent) / upm
+
+
+IGNORED = frozenset(" \t\n\r\u00a0\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff")
+
+
+def missing_glyphs(text: str, faces: list[FontChoice]) -> list[str]:
+    """Characters of `text` that none of `faces` can draw, in order of first appearance."""
+    covered = [coverage(face.path, face.index) for face in faces]
+    missing: list[str] = []
+    for char in text:
+        if char in IGNORED or char in missing:
+            continue
+        if not any(ord(char) in cmap for cmap in covered):
+            missing.append(char)
+    return missing
