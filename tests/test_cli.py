@@ -172,8 +172,11 @@ def test_interrupt_stops_ffmpeg_and_leaves_nothing_half_written(tmp_path: Path, 
     output = tmp_path / "out" / "slow.mp4"
     output.parent.mkdir()
     output.write_bytes(b"previous good render")
+    # As from a terminal: a suite started in the background (`pytest &`) inherits an ignored
+    # SIGINT, and Python then installs no Ctrl-C handler at all.
     process = subprocess.Popen([sys.executable, "-m", "filmkit", "render", str(project)],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 30
     while not list(output.parent.glob(".*filmkit-part*")) and time.monotonic() < deadline:
         time.sleep(0.05)

@@ -9,6 +9,7 @@ has exactly `timeline.total_frames` frames.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
@@ -25,6 +26,17 @@ from filmkit.timecode import format_rate, frames_to_seconds, seconds_arg
 READ_MARGIN = Fraction(1, 4)
 
 MUXERS = {".mp4": "mp4", ".m4v": "mp4", ".mov": "mov", ".mkv": "matroska"}
+
+# Every clip is read from a little before its in point and trimmed in the graph. An input seek
+# straight to the in point drops the source frame that is on screen there whenever the source's
+# frames fall between the project's (a 25 fps source cut at 0.4167 s in a 24 fps film: its frame
+# at 0.4 s is the one showing, but the seek discards it). The pre-roll is a whole number of
+# project frames, so the fps filter's grid stays on the record frames.
+SEEK_PREROLL = Fraction(1)  # seconds; longer than any frame is on screen in real footage
+# Demuxers without a seek index (MPEG-TS/PS, raw elementary streams): ffmpeg's input seek lands
+# on a later keyframe there (by up to a GOP), so they are read from much earlier.
+IMPRECISE_SEEK = frozenset({"mpegts", "mpeg", "mpegvideo", "h264", "hevc"})
+IMPRECISE_SEEK_PREROLL = Fraction(10)  # seconds; longer than the keyframe interval of such recordings
 
 
 @dataclass(frozen=True)
@@ -94,34 +106,55 @@ def _clip_branch(timeline: Timeline, clip: Clip, media: Mapping[Path, MediaInfo]
     info = media[clip.source]
     seconds = frames_to_seconds(clip.frames, timeline.fps)
     if clip.kind == "image":
-        stream = ff.input(
-            clip.source,
-            t=seconds_arg(seconds + READ_MARGIN),
-            extra_options={"loop": 1, "framerate": format_rate(timeline.fps)},
-        )
+        stream = ff.input(clip.source, t=seconds_arg(seconds + READ_MARGIN), extra_options=_image_options(timeline, info))
         video = _conform_video(timeline, stream.video, info, clip.frames)
         return Branch(video, _silence(timeline, clip), clip.frames)
 
-    start = frames_to_seconds(clip.src_in, timeline.fps)
-    options = {"ss": seconds_arg(start)} if start else {}
-    stream = ff.input(clip.source, t=seconds_arg(seconds + READ_MARGIN), **options)
-    video = _conform_video(timeline, stream.video, info, clip.frames)
+    seek, skip = seek_point(clip.src_in, timeline.fps, info)
+    options = {"ss": seconds_arg(seek)} if seek else {}
+    stream = ff.input(clip.source, t=seconds_arg(skip + seconds + READ_MARGIN), **options)
+    video = _conform_video(timeline, stream.video, info, clip.frames, skip)
     if info.audio is None:
         audio = _silence(timeline, clip)
     else:
-        audio = _conform_audio(timeline, stream.audio, _clip_samples(timeline, clip), clip.gain_db)
+        audio = _conform_audio(timeline, stream.audio, _clip_samples(timeline, clip), clip.gain_db, skip)
     return Branch(video, audio, clip.frames)
 
 
-def _conform_video(timeline: Timeline, video: ff.VideoStream, info: MediaInfo, frames: int) -> ff.VideoStream:
-    """Constant rate, exact length, fitted inside the frame with square pixels, 8-bit 4:2:0."""
+def _image_options(timeline: Timeline, info: MediaInfo) -> dict[str, object]:
+    """Demuxer options that repeat a still for the event (tpad then holds the last frame)."""
+    if info.container == "gif":
+        # The gif demuxer has no `loop`/`framerate`: an animated GIF loops as its file says.
+        return {"ignore_loop": 0}
+    return {"loop": 1, "framerate": format_rate(timeline.fps)}
+
+
+def seek_point(src_in: int, fps: Fraction, info: MediaInfo) -> tuple[Fraction, Fraction]:
+    """(input seek, seconds then skipped in the graph) that reach frame `src_in` exactly in this file."""
+    preroll = IMPRECISE_SEEK_PREROLL if info.container in IMPRECISE_SEEK else SEEK_PREROLL
+    seek_frame = max(0, src_in - math.ceil(preroll * fps))
+    return frames_to_seconds(seek_frame, fps), frames_to_seconds(src_in - seek_frame, fps)
+
+
+def _conform_video(
+    timeline: Timeline, video: ff.VideoStream, info: MediaInfo, frames: int, skip: Fraction = Fraction(0)
+) -> ff.VideoStream:
+    """Constant rate, exact length, fitted inside the frame with square pixels, 8-bit 4:2:0.
+
+    `skip` seconds of the input are dropped first (fps starts there), for sources read from
+    before their in point.
+    """
     assert info.video is not None
     width, height = fit_inside(info.video.display_aspect, timeline.width, timeline.height)
-    return (
-        video.fps(fps=format_rate(timeline.fps), start_time=0)
+    video = (
+        video.fps(fps=format_rate(timeline.fps), start_time=seconds_arg(skip) if skip else 0)
         .tpad(stop=-1, stop_mode="clone")
         .trim(end_frame=frames)
-        .scale(w=width, h=height, flags="bicubic")
+    )
+    if skip:
+        video = video.setpts(expr="PTS-STARTPTS")  # concat and xfade expect each branch to start at 0
+    return (
+        video.scale(w=width, h=height, flags="bicubic")
         .setsar(sar="1")
         .pad(
             width=timeline.width,
@@ -155,11 +188,15 @@ def _layout(timeline: Timeline) -> str:
     return "stereo" if timeline.channels == 2 else "mono"
 
 
-def _conform_audio(timeline: Timeline, audio: ff.AudioStream, samples: int, gain_db: float) -> ff.AudioStream:
+def _conform_audio(
+    timeline: Timeline, audio: ff.AudioStream, samples: int, gain_db: float, skip: Fraction = Fraction(0)
+) -> ff.AudioStream:
     """Project rate and layout (5.1 and mono are mixed down/up by swresample), exact length."""
+    audio = audio.aresample(sample_rate=timeline.audio_rate, extra_options={"first_pts": 0})
+    if skip:
+        audio = audio.atrim(start=seconds_arg(skip)).asetpts(expr="PTS-STARTPTS")
     audio = (
-        audio.aresample(sample_rate=timeline.audio_rate, extra_options={"first_pts": 0})
-        .aformat(sample_fmts="fltp", sample_rates=str(timeline.audio_rate), channel_layouts=_layout(timeline))
+        audio.aformat(sample_fmts="fltp", sample_rates=str(timeline.audio_rate), channel_layouts=_layout(timeline))
         .apad()
         .atrim(end_sample=samples)
     )
