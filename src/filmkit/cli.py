@@ -44,19 +44,31 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @cli.command()
 @click.argument("project_file", type=PROJECT_FILE)
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Output file (default: out/<title>.mp4 beside the project).")
+@click.option("--lang", "lang", metavar="L", help="Burn subtitles of language L (e.g. ru), or two stacked (en+ru).")
+@click.option("--sidecar", is_flag=True, help="Also write clean UTF-8 .srt and .vtt files beside the video.")
 @click.option("--dry-run", is_flag=True, help="Print the ffmpeg command instead of running it.")
-def render(project_file: Path, output: Path | None, dry_run: bool) -> None:
+def render(project_file: Path, output: Path | None, lang: str | None, sidecar: bool, dry_run: bool) -> None:
     """Render the cut of PROJECT_FILE to one video file."""
     import shlex
+    import tempfile
 
+    from filmkit.burn import warnings_of
     from filmkit.ffmpeg import ffmpeg_binary
-    from filmkit.render import plan_render
+    from filmkit.render import plan_render, write_sidecars
     from filmkit.render import render as run_render
     from filmkit.timecode import format_seconds
 
-    plan = plan_render(project_file, output)
+    if sidecar and not lang:
+        raise FilmkitError("--sidecar writes the subtitles of --lang beside the video; give --lang too (e.g. --lang ru --sidecar)")
+    plan = plan_render(project_file, output, lang=lang)
+    warnings = warnings_of(list(plan.tracks))
+    if warnings:
+        click.echo(f"{len(warnings)} subtitle warning(s); `filmkit check` lists them", err=True)
     if dry_run:
-        click.echo(shlex.join([ffmpeg_binary(), *plan.args()]))
+        burn = plan.write_burn(Path(tempfile.mkdtemp(prefix="filmkit-dry-run-"))) if plan.tracks else None
+        if burn:
+            click.echo(f"(subtitles written to {burn.ass_file.parent}, kept for this command)", err=True)
+        click.echo(shlex.join([ffmpeg_binary(), *plan.args(burn=burn)]))
         return
     timeline = plan.timeline
     with _progress_bar(f"Rendering {plan.output.name}", timeline.total_frames) as advance:
@@ -67,6 +79,9 @@ def render(project_file: Path, output: Path | None, dry_run: bool) -> None:
         f"{result.size_bytes / 1_000_000:.1f} MB)",
         err=True,
     )
+    if sidecar:
+        for path in write_sidecars(plan):
+            click.echo(f"Wrote {path}", err=True)
 
 
 @cli.command()
@@ -77,7 +92,7 @@ def check(project_file: Path) -> None:
     from filmkit.timecode import format_rate, format_seconds, format_timecode
 
     loaded, timeline, media = load_and_check(project_file)
-    click.echo(f"{project_file}: OK")
+    click.echo(f"{project_file}:")
     click.echo(
         f"  {timeline.title!r}: {timeline.width}x{timeline.height} at {format_rate(timeline.fps)} fps, "
         f"{len(timeline.clips)} events, {len(timeline.music)} music beds, "
@@ -85,6 +100,30 @@ def check(project_file: Path) -> None:
         f"{timeline.total_frames} frames)"
     )
     click.echo(f"  {len(media)} media files read")
+    _check_subtitles(loaded, timeline)
+    click.echo("OK")
+
+
+def _check_subtitles(loaded: Any, timeline: Any) -> None:
+    """Every language must load, lint without errors and be drawable with an installed font."""
+    from filmkit.burn import available_languages, prepare_track
+    from filmkit.errors import SubtitleError
+
+    failures: list[FilmkitError] = []
+    for lang in available_languages(loaded):
+        try:
+            track = prepare_track(loaded, timeline, lang)
+        except (SubtitleError, FilmkitError) as exc:
+            failures.append(exc)
+            click.echo(f"  subtitles {lang}: FAILED (below)")
+            continue
+        fonts = ", ".join(sorted({face.family for face in track.fonts.values()}))
+        warnings = [f for f in track.findings if f.severity.value == "warning"]
+        click.echo(f"  subtitles {lang}: {len(track.cues)} cues, {track.file.encoding}, font {fonts}, {len(warnings)} warning(s)")
+        for finding in warnings:
+            click.echo(f"    {finding}")
+    if failures:
+        raise FilmkitError("\n\n".join(exc.message for exc in failures))
 
 
 @cli.command()
@@ -158,6 +197,115 @@ def storyboard(storyboard_file: Path, force: bool) -> None:
         made = generate(board, force=force, on_scene=lambda done: advance(done))
     total = len(board.scenes) + len(board.spec.music)
     click.echo(f"{len(made)} files written, {total - len(made)} already there", err=True)
+
+
+@cli.group()
+def subs() -> None:
+    """Tools for translators' subtitle files: lint, convert, shift, proof sheets."""
+
+
+@subs.command("lint")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--lang", "lang", metavar="L", help="Language of the files (default: guessed from each file name, e.g. ru.srt).")
+@click.option("--fps", default="25", show_default=True, help="Frame rate used for the 2-frame gap rule.")
+@click.option("--vertical", is_flag=True, help="Judge for a 9:16 frame (3 lines allowed).")
+@click.option("--encoding", default=None, help="Read the files in this encoding instead of detecting it.")
+@click.option("--json", "as_json", is_flag=True, help="Print findings as a JSON list.")
+def subs_lint(files: tuple[Path, ...], lang: str | None, fps: str, vertical: bool, encoding: str | None, as_json: bool) -> None:
+    """Check reading speed, line length, lines, overlaps, durations, gaps, encoding and glyphs."""
+    import json
+
+    from filmkit.errors import SubtitleError
+    from filmkit.subtitles.lint import lint, guess_lang
+    from filmkit.subtitles.load import load_subtitles
+    from filmkit.subtitles.model import Severity
+    from filmkit.timecode import parse_rate
+
+    rate = parse_rate(fps)
+    findings = []
+    unreadable = []
+    for path in files:
+        code = lang or guess_lang(path)
+        try:
+            loaded = load_subtitles(path, lang=code, encoding=encoding)
+        except SubtitleError as exc:
+            unreadable.append(exc)
+            continue
+        findings.extend(lint(loaded, lang=code, fps=rate, vertical=vertical))
+        findings.extend(_glyph_lint(loaded, code))
+    if as_json:
+        click.echo(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=2))
+    else:
+        for finding in findings:
+            click.echo(str(finding))
+        errors = sum(f.severity is Severity.ERROR for f in findings)
+        click.echo(f"{len(files) - len(unreadable)} file(s) read, {errors} error(s), {len(findings) - errors} warning(s)", err=True)
+    for exc in unreadable:
+        click.echo(f"filmkit: error: {exc.message}", err=True)
+    if unreadable:
+        raise SystemExit(int(ExitStatus.INVALID_INPUT))
+    if any(f.severity is Severity.ERROR for f in findings):
+        raise SystemExit(int(ExitStatus.RENDER_FAILED))
+
+
+def _glyph_lint(loaded: Any, lang: str | None) -> list[Any]:
+    from filmkit.burn import glyph_findings
+    from filmkit.fonts import choose_font, dominant_script
+
+    scripts = {dominant_script(cue.text, lang) for cue in loaded.cues}
+    try:
+        fonts = {script: choose_font(script, lang) for script in scripts}
+    except FilmkitError:
+        return []
+    return glyph_findings(loaded, loaded.cues, fonts)
+
+
+@subs.command("convert")
+@click.argument("source", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("target", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--encoding", default=None, help="Read SOURCE in this encoding instead of detecting it.")
+def subs_convert(source: Path, target: Path, encoding: str | None) -> None:
+    """Convert SOURCE to UTF-8 SRT, VTT or ASS (by TARGET's extension)."""
+    from filmkit.subtitles.write import convert
+
+    convert(source, target, encoding=encoding)
+    click.echo(f"Wrote {target}", err=True)
+
+
+@subs.command("shift")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--by", "by", required=True, help="Seconds to move every cue (negative: earlier), e.g. -30 or 1.5.")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write here (default: replace FILE, as UTF-8).")
+def subs_shift(file: Path, by: str, output: Path | None) -> None:
+    """Move every cue of FILE by a number of seconds."""
+    from fractions import Fraction
+
+    from filmkit.subtitles.load import load_subtitles
+    from filmkit.subtitles.write import shift, write_subtitles
+
+    try:
+        seconds = Fraction(by)
+    except (ValueError, ZeroDivisionError):
+        raise FilmkitError(f"--by {by!r} is not a number of seconds; write e.g. --by -30 or --by 1.5") from None
+    loaded = load_subtitles(file)
+    target = output or file
+    write_subtitles(shift(loaded.cues, seconds), target)
+    click.echo(f"Wrote {target} ({len(loaded.cues)} cues moved by {float(seconds):+g} s)", err=True)
+
+
+@subs.command("proof")
+@click.argument("project_file", type=PROJECT_FILE)
+@click.option("--lang", "lang", required=True, metavar="L", help="Language to proof (en, ru, ... or en+ru).")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="PNG to write (default: out/<title>_<lang>_proof.png).")
+def subs_proof(project_file: Path, lang: str, output: Path | None) -> None:
+    """A contact sheet: one real frame per cue with the subtitle burned in, timecode and cue number."""
+    from filmkit.proof import make_proof_sheet
+    from filmkit.render import plan_render
+
+    plan = plan_render(project_file, lang=lang)
+    target = output or plan.output.with_name(f"{plan.output.stem}_proof.png")
+    made = make_proof_sheet(plan, target.absolute())
+    click.echo(f"Wrote {made} ({len(plan.tracks[0].cues)} cues)", err=True)
 
 
 def _progress_bar(label: str, total: int) -> Any:

@@ -68,7 +68,8 @@ CANDIDATES: dict[str, tuple[Candidate, ...]] = {
     "cyrillic": (_NOTO, _DEJAVU),
     "arabic": (Candidate("Noto Sans Arabic", "fontpkg_noto_sans_arabic", "files/NotoSansArabic[wdth,wght].ttf"),
                Candidate("Noto Sans Arabic", None, "NotoSansArabic-Regular.ttf"), _DEJAVU),
-    "hebrew": (Candidate("Noto Sans Hebrew", None, "NotoSansHebrew-Regular.ttf"),
+    "hebrew": (Candidate("Heebo", "fontpkg_heebo", "files/Heebo[wght].ttf"),
+               Candidate("Noto Sans Hebrew", None, "NotoSansHebrew-Regular.ttf"),
                Candidate("Noto Sans Hebrew", None, "NotoSansHebrew[wdth,wght].ttf"), _DEJAVU),
     "devanagari": (Candidate("Noto Sans Devanagari", "fontpkg_noto_sans_devanagari", "files/NotoSansDevanagari[wdth,wght].ttf"),
                    Candidate("Noto Sans Devanagari", None, "NotoSansDevanagari-Regular.ttf")),
@@ -78,8 +79,6 @@ CANDIDATES: dict[str, tuple[Candidate, ...]] = {
 
 # What to tell a user who lacks a script's font (Debian package names; PyPI names).
 INSTALL_HINT = {
-    "hebrew": "install a Hebrew font: Debian/Ubuntu `apt install fonts-noto-core` (or fonts-dejavu-core), "
-              "macOS and Windows ship one; or set subtitles.style.font to a .ttf file that covers Hebrew",
     "default": "reinstall filmkit (it depends on the Noto font packages), or set subtitles.style.font to a "
                ".ttf/.otf file that covers the script",
 }

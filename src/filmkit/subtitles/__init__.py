@@ -1,0 +1,1 @@
+"""Subtitle files: load any SRT/WebVTT/ASS in any encoding into one cue model, lint, retime, write."""

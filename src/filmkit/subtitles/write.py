@@ -1,0 +1,148 @@
+"""Clean subtitle files for translators and platforms: UTF-8 without BOM, LF, cues renumbered.
+
+Files are written beside the target and moved into place, so an interrupted write never
+leaves half a file where a good one was.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable, Sequence
+from fractions import Fraction
+from pathlib import Path
+
+from filmkit.errors import OutputError, SubtitleError
+from filmkit.subtitles.limits import format_number
+from filmkit.subtitles.model import Cue, Severity, SubtitleFile
+from filmkit.subtitles.timing import format_time
+
+WRITERS = (".srt", ".vtt", ".ass")
+
+
+class Shifted(tuple[Cue, ...]):
+    """Shifted cues, with a note for each cue whose start had to be clamped to 0."""
+
+    notes: tuple[str, ...]
+
+    def __new__(cls, cues: Iterable[Cue], notes: Iterable[str] = ()) -> Shifted:
+        self = super().__new__(cls, tuple(cues))
+        self.notes = tuple(notes)
+        return self
+
+
+def render_srt(cues: Sequence[Cue]) -> str:
+    blocks = [f"{number}\n{format_time(cue.start, 'srt')} --> {format_time(cue.end, 'srt')}\n{cue.text}".rstrip("\n")
+              for number, cue in enumerate(cues, start=1)]
+    return "\n\n".join(blocks) + "\n" if blocks else ""
+
+
+def render_vtt(cues: Sequence[Cue]) -> str:
+    blocks = [f"{number}\n{format_time(cue.start, 'vtt')} --> {format_time(cue.end, 'vtt')}\n{_vtt_escape(cue.text)}"
+              .rstrip("\n") for number, cue in enumerate(cues, start=1)]
+    return "WEBVTT\n\n" + "\n\n".join(blocks) + "\n"
+
+
+def render_ass(cues: Sequence[Cue]) -> str:
+    """A plain ASS file with pysubs2's default style (filmkit's styled burn-in ASS is built in ass.py)."""
+    import pysubs2
+
+    document = pysubs2.SSAFile()
+    for cue in cues:
+        text = cue.text.replace("\\", "\u29f5").replace("{", "\uff5b").replace("}", "\uff5d").replace("\n", "\\N")
+        document.append(pysubs2.SSAEvent(start=_millis(cue.start), end=_millis(cue.end), text=text))
+    return document.to_string("ass").replace("\r\n", "\n")
+
+
+def write_srt(cues: Sequence[Cue], path: Path) -> None:
+    _write(Path(path), render_srt(cues))
+
+
+def write_vtt(cues: Sequence[Cue], path: Path) -> None:
+    _write(Path(path), render_vtt(cues))
+
+
+def write_ass(cues: Sequence[Cue], path: Path) -> None:
+    _write(Path(path), render_ass(cues))
+
+
+def write_subtitles(cues: Sequence[Cue], path: Path) -> None:
+    """SRT, WebVTT or ASS, chosen by the extension of `path`."""
+    path = Path(path)
+    writer = {".srt": write_srt, ".vtt": write_vtt, ".ass": write_ass}.get(path.suffix.lower())
+    if writer is None:
+        raise SubtitleError(f"{path}: cannot write {path.suffix or 'a file without extension'}; name the output "
+                            f"{path.stem}.srt, {path.stem}.vtt or {path.stem}.ass")
+    writer(cues, path)
+
+
+def shift(cues: Sequence[Cue], seconds: Fraction) -> Shifted:
+    """Every cue moved by `seconds` (negative: earlier). A cue that would end at or before 0 is an
+    error; one that would start before 0 but end after it starts at 0, and `.notes` says so."""
+    seconds = Fraction(seconds)
+    lost = [cue for cue in cues if cue.end + seconds <= 0]
+    if lost:
+        first = min(lost, key=lambda cue: cue.end)
+        raise SubtitleError(
+            f"shifting by {format_number(seconds)} s moves {len(lost)} cue(s) entirely before 00:00:00: cue "
+            f"{first.number} (line {first.line}) ends at {format_time(first.end, 'srt')}. Shift by less than "
+            f"{format_number(first.end)} s earlier, or delete those cues first")
+    moved, notes = [], []
+    for cue in cues:
+        start, end = cue.start + seconds, cue.end + seconds
+        if start < 0:
+            notes.append(f"cue {cue.number} (line {cue.line}) would start {format_number(-start)} s before "
+                         "00:00:00; it now starts at 00:00:00")
+            start = Fraction(0)
+        moved.append(Cue(cue.number, start, end, cue.text, cue.line))
+    return Shifted(moved, notes)
+
+
+def convert(src: Path, dst: Path, encoding: str | None = None) -> SubtitleFile:
+    """`src` in any format and encoding written to `dst` as clean UTF-8 (format by extension).
+
+    Mojibake is repaired on the way; a file whose cues cannot all be read is refused, since the
+    copy would silently lack them.
+    """
+    from filmkit.subtitles.load import load_subtitles
+
+    src, dst = Path(src), Path(dst)
+    if dst.suffix.lower() not in WRITERS:
+        raise SubtitleError(f"{dst}: cannot write {dst.suffix or 'a file without extension'}; name the output "
+                            f"{dst.stem}.srt, {dst.stem}.vtt or {dst.stem}.ass")
+    loaded = load_subtitles(src, encoding=encoding)
+    lost = [f for f in loaded.findings if f.code == "parse" and f.severity is Severity.ERROR]
+    if lost:
+        shown = "; ".join(f"line {f.line}: {f.message}" for f in lost[:3])
+        more = f" ({len(lost) - 3} more)" if len(lost) > 3 else ""
+        raise SubtitleError(f"{src}: {len(lost)} problem(s) would lose text in the conversion. {shown}{more}. Fix "
+                            "these lines, then convert again")
+    write_subtitles(loaded.cues, dst)
+    return loaded
+
+
+def _vtt_escape(text: str) -> str:
+    """WebVTT reads "<" as a tag and "&" as an entity, and a line with "-->" as a timing line."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _millis(seconds: Fraction) -> int:
+    return max(0, int(seconds * 1000))
+
+
+def _write(path: Path, text: str) -> None:
+    """UTF-8, no BOM, LF, moved into place atomically."""
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write here ({exc.strerror}); check that {folder} exists and is "
+                          "writable") from None
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(text.encode("utf-8"))
+        os.chmod(temp, path.stat().st_mode & 0o777 if path.exists() else 0o644)  # mkstemp makes it private
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
