@@ -109,20 +109,21 @@ class Format(Strict):
     audio: AudioFormat = AudioFormat()
 
 
+def check_transition_type(value: str) -> str:
+    if value not in TRANSITION_TYPES:
+        hint = difflib.get_close_matches(value, TRANSITION_TYPES, n=1)
+        raise ValueError(
+            f"unknown transition {value!r}; use cut, crossfade, dip or an ffmpeg xfade "
+            f"name ({', '.join(XFADE_TRANSITIONS[:8])} ...)" + (f". Did you mean `{hint[0]}`?" if hint else "")
+        )
+    return value
+
+
 class Transition(Strict):
     type: StrictStr = "crossfade"
     duration: TimeValue = 0.5
 
-    @field_validator("type")
-    @classmethod
-    def _known_type(cls, value: str) -> str:
-        if value not in TRANSITION_TYPES:
-            hint = difflib.get_close_matches(value, TRANSITION_TYPES, n=1)
-            raise ValueError(
-                f"unknown transition {value!r}; use cut, crossfade, dip or an ffmpeg xfade "
-                f"name ({', '.join(XFADE_TRANSITIONS[:8])} ...)" + (f". Did you mean `{hint[0]}`?" if hint else "")
-            )
-        return value
+    _known_type = field_validator("type")(classmethod(lambda cls, value: check_transition_type(value)))
 
 
 class Event(Strict):
@@ -136,6 +137,7 @@ class Event(Strict):
     duration: TimeValue | None = None
     transition: Transition | None = None
     gain_db: Number = 0
+    focus: Number = Field(default=0.5, ge=0, le=1)  # horizontal centre kept when a platform crops (0 left, 1 right)
 
     @property
     def kind(self) -> Literal["media", "color", "image"]:
@@ -227,6 +229,97 @@ class Subtitles(Strict):
         return self
 
 
+class CardText(Strict):
+    """What the closing card says in one language."""
+
+    tagline: StrictStr = Field(min_length=1)
+    hashtag: StrictStr | None = None
+    url: StrictStr | None = None  # a call to action, e.g. example.org/love
+
+
+class Fade(Strict):
+    in_: TimeValue = Field(default=0.5, alias="in")
+    out: TimeValue = 0.5
+
+
+def _fade(value: object) -> object:
+    """`fade: 0.5` is shorthand for `fade: {in: 0.5, out: 0.5}`."""
+    if isinstance(value, (int, float, str)) and not isinstance(value, bool):
+        return {"in": value, "out": value}
+    return value
+
+
+CARD_BACKGROUND_HELP = 'a colour ("#000000", black ...), an image file (assets/bg.jpg), or `blur` (the last frame of the cut, blurred)'
+
+
+class Card(Strict):
+    """The closing card: tagline, hashtag, call to action and logo, per language."""
+
+    duration: TimeValue = 4.0
+    fade: Annotated[Fade, BeforeValidator(_fade)] = Fade()  # in: from the cut (see transition); out: to black
+    transition: StrictStr = "crossfade"  # how the card comes in: crossfade, dip, cut, or an xfade name
+    background: StrictStr = "#000000"
+    logo: StrictStr | None = None
+    color: Color = "#FFFFFF"  # text
+    accent: Color | None = None  # hashtag and call to action; default: the text colour
+    font: StrictStr | None = None  # a family name or a font file; default: chosen per script, as for subtitles
+    text: dict[LangCode, CardText] = Field(min_length=1)
+
+    _known_transition = field_validator("transition")(classmethod(lambda cls, value: check_transition_type(value)))
+
+    @field_validator("background")
+    @classmethod
+    def _background(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError(f"background is empty; use {CARD_BACKGROUND_HELP}")
+        if value.startswith("#") and not _HEX_COLOR.match(value):
+            raise ValueError(f"{value!r} is not a colour; use #RRGGBB (quoted). Background is {CARD_BACKGROUND_HELP}")
+        return value
+
+    @property
+    def background_kind(self) -> Literal["color", "blur", "image"]:
+        if self.background == "blur":
+            return "blur"
+        if _HEX_COLOR.match(self.background) or self.background.lower() in NAMED_COLORS:
+            return "color"
+        return "image"
+
+
+EXPORT_PLACEHOLDERS = ("platform", "lang", "title_slug")
+
+
+class Exports(Strict):
+    """The languages x platforms matrix `filmkit export` renders."""
+
+    platforms: list[StrictStr] = Field(min_length=1)
+    languages: list[StrictStr] = Field(min_length=1)  # "ru", or "en+ru" for a bilingual version
+    path: StrictStr = "out/{platform}/{title_slug}_{lang}.mp4"
+    poster: Union[Literal["card"], TimeValue] = "card"  # the poster frame: "card" or a record time
+    reframe: Literal["blur", "crop", "pad"] | None = None  # default: each platform preset's own
+    sidecar: bool = True  # clean UTF-8 .srt/.vtt beside outputs for platforms that take caption files
+
+    @field_validator("path")
+    @classmethod
+    def _placeholders(cls, value: str) -> str:
+        import string
+
+        try:
+            names = [field for _, field, _, _ in string.Formatter().parse(value) if field is not None]
+        except ValueError as exc:
+            raise ValueError(f"{value!r}: {exc}; placeholders are written {{platform}}, {{lang}}, {{title_slug}}") from None
+        unknown = [name for name in names if name not in EXPORT_PLACEHOLDERS]
+        if unknown:
+            hint = difflib.get_close_matches(unknown[0], EXPORT_PLACEHOLDERS, n=1)
+            raise ValueError(
+                f"unknown placeholder {{{unknown[0]}}} in {value!r}; use "
+                + ", ".join(f"{{{n}}}" for n in EXPORT_PLACEHOLDERS)
+                + (f". Did you mean {{{hint[0]}}}?" if hint else "")
+            )
+        if "platform" not in names or "lang" not in names:
+            raise ValueError(f"{value!r} must contain {{platform}} and {{lang}}, or outputs would overwrite each other")
+        return value
+
+
 class Project(Strict):
     filmkit: Literal[1]
     title: StrictStr = Field(min_length=1)
@@ -235,6 +328,8 @@ class Project(Strict):
     cut: list[Event] = Field(min_length=1)
     music: list[Music] = []
     subtitles: Subtitles | None = None
+    card: Card | None = None
+    exports: Exports | None = None
 
 
 RATES_HELP = ", ".join(COMMON_RATES)
