@@ -1,4 +1,5 @@
-"""What `filmkit doctor` checks: the ffmpeg build, its filters and encoders, the libraries."""
+"""What `filmkit doctor` checks: the ffmpeg build, its filters and encoders, the libraries, and
+the font filmkit would burn each script's subtitles with."""
 
 from __future__ import annotations
 
@@ -15,6 +16,12 @@ REQUIRED_FILTERS = (
 )
 LATER_FILTERS = ("ass", "loudnorm", "ebur128", "gblur", "overlay")  # subtitles, loudness, reframing
 REQUIRED_ENCODERS = ("libx264", "aac")
+# Every script filmkit picks a face for; Chinese and Japanese share Han but not their glyph shapes,
+# so each regional face gets its own row.
+FONT_SCRIPTS: tuple[tuple[str, str | None], ...] = (
+    ("latin", None), ("greek", None), ("cyrillic", None), ("arabic", None), ("hebrew", None),
+    ("devanagari", None), ("thai", None), ("han", "zh"), ("han", "zh-TW"), ("han", "ja"), ("hangul", "ko"),
+)
 
 
 @dataclass(frozen=True)
@@ -29,6 +36,7 @@ def diagnose() -> list[Check]:
     checks = [Check("python", True, platform.python_version())]
     checks.extend(_ffmpeg_checks())
     checks.extend(_library_checks())
+    checks.extend(font_checks())
     return checks
 
 
@@ -75,4 +83,23 @@ def _library_checks() -> list[Check]:
                         "complex text layout available (Arabic, Hebrew, Devanagari)" if raqm
                         else "missing: install libraqm and libfribidi (Debian: libraqm0) for right-to-left and Indic cards",
                         required=False))
+    return checks
+
+
+def font_checks() -> list[Check]:
+    """One row per script: which face a burn-in would use and where it comes from. A missing
+    font only matters for films in that script, so it is not required."""
+    from filmkit.fonts import choose_font
+
+    checks = []
+    for script, lang in FONT_SCRIPTS:
+        name = f"font {script}" + (f" ({lang})" if lang else "")
+        try:
+            face = choose_font(script, lang)
+        except FilmkitError as exc:
+            checks.append(Check(name, False, exc.message, required=False))
+            continue
+        origin = {"package": "Python font package", "system": "system font"}.get(face.source, face.source)
+        index = f", face {face.index}" if face.path.suffix.lower() in (".ttc", ".otc") else ""
+        checks.append(Check(name, True, f"{face.family} ({origin}: {face.path}{index})", required=False))
     return checks

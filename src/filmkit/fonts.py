@@ -77,10 +77,25 @@ CANDIDATES: dict[str, tuple[Candidate, ...]] = {
              Candidate("Noto Sans Thai", None, "NotoSansThai-Regular.ttf")),
 }
 
-# What to tell a user who lacks a script's font (Debian package names; PyPI names).
+# What to install for each script: the pinned PyPI package filmkit depends on (first choice),
+# else the Debian/Ubuntu package that puts a candidate's file into the system font folders.
+_INSTALL = {
+    "latin": ("fontpkg-noto-sans==2.15", "fonts-dejavu-core"),
+    "greek": ("fontpkg-noto-sans==2.15", "fonts-dejavu-core"),
+    "cyrillic": ("fontpkg-noto-sans==2.15", "fonts-dejavu-core"),
+    "arabic": ("fontpkg-noto-sans-arabic==2.12", "fonts-noto-core"),
+    "hebrew": ("fontpkg-heebo==3.100", "fonts-noto-core"),
+    "devanagari": ("fontpkg-noto-sans-devanagari==2.7", "fonts-noto-core"),
+    "thai": ("fontpkg-noto-sans-thai==2.2", "fonts-noto-core"),
+    "han": ("noto-cjk-sans-otc==0.0.1", "fonts-noto-cjk"),
+    "hangul": ("noto-cjk-sans-otc==0.0.1", "fonts-noto-cjk"),
+}
 INSTALL_HINT = {
     "default": "reinstall filmkit (it depends on the Noto font packages), or set subtitles.style.font to a "
                ".ttf/.otf file that covers the script",
+    **{script: f"install it into filmkit's environment with `pip install {pypi}` (or system-wide on Debian/Ubuntu: "
+               f"`apt install {debian}`), or set subtitles.style.font to a .ttf/.otf file that covers {script}"
+       for script, (pypi, debian) in _INSTALL.items()},
 }
 
 
@@ -133,7 +148,8 @@ def _cjk_face(lang: str | None) -> FontChoice:
     if found is None:
         found = _locate(Candidate(family, None, "NotoSansCJK-Regular.ttc", index))
     if found is None:
-        raise FilmkitError(f"no CJK font found for {family}; {INSTALL_HINT['default']} (package noto-cjk-sans-otc)")
+        script = "hangul" if family.endswith(" KR") else "han"
+        raise FilmkitError(f"no font for {script} text ({family}) is installed; {INSTALL_HINT[script]}")
     return found
 
 

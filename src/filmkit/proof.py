@@ -10,16 +10,27 @@ import math
 import os
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from filmkit.errors import FilmkitError
 from filmkit.ffmpeg import run_ffmpeg
+from filmkit.fonts import choose_font
 from filmkit.graph import build_frames_args
 from filmkit.render import TEMP_MARK, RenderPlan
 from filmkit.timecode import format_timecode
 
-THUMB_WIDTH = 480
-COLUMNS = 4
-CAPTION_HEIGHT = 34
+if TYPE_CHECKING:
+    from PIL.ImageFont import FreeTypeFont, ImageFont
+
+# Each frame is fitted into this box (a small project is enlarged to it): a 16:9 frame becomes
+# 800x450, where a subtitle is ~25 px high, big enough to proofread accents, harakat and vowel
+# signs; a 9:16 frame becomes 405x720, still wide enough for its caption.
+THUMB_BOX = (800, 720)
+SHEET_WIDTH = 1700  # as many columns as fit
+CAPTION_HEIGHT = 40
+CAPTION_SIZE = 20
 GAP = 12
+BACKGROUND = "#1e1e1e"
 
 
 def proof_frames(plan: RenderPlan) -> list[tuple[int, int]]:
@@ -34,35 +45,57 @@ def proof_frames(plan: RenderPlan) -> list[tuple[int, int]]:
     return picks
 
 
+def thumb_width(width: int, height: int) -> int:
+    """The (even) width each frame is scaled to so that it fits THUMB_BOX."""
+    box_w, box_h = THUMB_BOX
+    fitted = min(box_w, round(width * box_h / height))
+    return max(2, fitted - fitted % 2)
+
+
 def make_proof_sheet(plan: RenderPlan, output: Path) -> Path:
     """Render the picked frames and lay them out on one PNG at `output` (written atomically)."""
-    from PIL import Image, ImageDraw, ImageFont
+    from PIL import Image, ImageDraw
 
     picks = proof_frames(plan)
     frames = sorted({frame for _, frame in picks})
+    width = thumb_width(plan.timeline.width, plan.timeline.height)
     with tempfile.TemporaryDirectory(prefix="filmkit-proof-") as work:
         workdir = Path(work)
         burn = plan.write_burn(workdir)
         pattern = workdir / "frame_%05d.png"
-        run_ffmpeg(build_frames_args(plan.timeline, plan.media, frames, pattern, THUMB_WIDTH, burn),
+        run_ffmpeg(build_frames_args(plan.timeline, plan.media, frames, pattern, width, burn),
                    what=f"proof sheet {output.name}")
         shots = {frame: Image.open(workdir / f"frame_{i + 1:05d}.png").convert("RGB") for i, frame in enumerate(frames)}
 
         thumb_h = next(iter(shots.values())).height
-        rows = math.ceil(len(picks) / COLUMNS)
-        columns = min(COLUMNS, len(picks))
-        sheet = Image.new("RGB", (GAP + columns * (THUMB_WIDTH + GAP), GAP + rows * (thumb_h + CAPTION_HEIGHT + GAP)), "#1e1e1e")
+        columns = min(max(1, (SHEET_WIDTH - GAP) // (width + GAP)), len(picks))
+        rows = math.ceil(len(picks) / columns)
+        sheet = Image.new("RGB", (GAP + columns * (width + GAP), GAP + rows * (thumb_h + CAPTION_HEIGHT + GAP)), BACKGROUND)
         draw = ImageDraw.Draw(sheet)
-        font = ImageFont.load_default(size=18)
+        font = _caption_font()
+        track = plan.tracks[0]
+        lines = {cue.number: cue.line for cue in track.cues}
         for position, (number, frame) in enumerate(picks):
-            column, row = position % COLUMNS, position // COLUMNS
-            x = GAP + column * (THUMB_WIDTH + GAP)
+            column, row = position % columns, position // columns
+            x = GAP + column * (width + GAP)
             y = GAP + row * (thumb_h + CAPTION_HEIGHT + GAP)
             sheet.paste(shots[frame], (x, y))
-            caption = f"cue {number}   {format_timecode(frame, plan.timeline.fps)}"
-            draw.text((x + 4, y + thumb_h + 8), caption, font=font, fill="#f0f0f0")
+            caption = f"cue {number}    {track.file.path.name}:{lines[number]}    {format_timecode(frame, plan.timeline.fps)}"
+            draw.text((x + 2, y + thumb_h + (CAPTION_HEIGHT - CAPTION_SIZE) // 2), caption, font=font, fill="#f0f0f0")
     output.parent.mkdir(parents=True, exist_ok=True)
     temp = output.with_name(f".{output.stem}.{os.getpid()}{TEMP_MARK}.png")
     sheet.save(temp)
     os.replace(temp, output)
     return output
+
+
+def _caption_font() -> FreeTypeFont | ImageFont:
+    """The Latin face subtitles use (Noto Sans), so captions look like the rest of filmkit's output;
+    Pillow's built-in font if even that is missing, since the captions are only labels."""
+    from PIL import ImageFont
+
+    try:
+        face = choose_font("latin")
+        return ImageFont.truetype(str(face.path), CAPTION_SIZE, index=face.index)
+    except (FilmkitError, OSError):
+        return ImageFont.load_default(size=CAPTION_SIZE)

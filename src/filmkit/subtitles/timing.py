@@ -94,10 +94,13 @@ def parse_time(token: str, fmt: str, notes: list[Note]) -> Fraction:
                                        f"{sep_wanted!r}"))
     if len(frac) != 3:
         whole = f"{int(hours):02d}:{int(minutes):02d}:{int(seconds):02d}"
-        raise TimingError(
-            f"{token!r} has {len(frac)} digit(s) after {match['sep']!r}; {fmt.upper()} times need exactly 3 "
-            f"(milliseconds), so it could mean {whole}{sep_wanted}{frac[:3].ljust(3, '0')} or "
-            f"{whole}{sep_wanted}{frac[-3:].rjust(3, '0')}: write the one you mean")
+        as_fraction, as_millis = frac[:3].ljust(3, "0"), frac[-3:].rjust(3, "0")
+        need = (f"{token!r} has {len(frac)} digit(s) after {match['sep']!r}; {fmt.upper()} times need exactly 3 "
+                "(milliseconds)")
+        if as_fraction == as_millis:  # ",0" or ",00": a digit is missing, but both readings agree
+            raise TimingError(f"{need}: write {whole}{sep_wanted}{as_millis}")
+        raise TimingError(f"{need}, so it could mean {whole}{sep_wanted}{as_fraction} or {whole}{sep_wanted}{as_millis}: "
+                          "write the one you mean")
     return int(hours) * 3600 + int(minutes) * 60 + int(seconds) + Fraction(int(frac), 1000)
 
 

@@ -111,14 +111,35 @@ def convert(src: Path, dst: Path, encoding: str | None = None) -> SubtitleFile:
         raise SubtitleError(f"{dst}: cannot write {dst.suffix or 'a file without extension'}; name the output "
                             f"{dst.stem}.srt, {dst.stem}.vtt or {dst.stem}.ass")
     loaded = load_subtitles(src, encoding=encoding)
+    refuse_lost_text(loaded, "convert")
+    write_subtitles(loaded.cues, dst)
+    return loaded
+
+
+def shift_file(src: Path, seconds: Fraction, dst: Path | None = None) -> tuple[SubtitleFile, Shifted]:
+    """Every cue of `src` moved by `seconds`, written to `dst` (default: over `src`) as clean UTF-8.
+
+    Refused, like `convert`, when a cue cannot be read: writing over the translator's file would
+    delete it for good.
+    """
+    from filmkit.subtitles.load import load_subtitles
+
+    src = Path(src)
+    loaded = load_subtitles(src)
+    refuse_lost_text(loaded, "shift")
+    moved = shift(loaded.cues, seconds)
+    write_subtitles(moved, dst or src)
+    return loaded, moved
+
+
+def refuse_lost_text(loaded: SubtitleFile, action: str) -> None:
+    """SubtitleError when writing `loaded` back out would drop cues or text it could not read."""
     lost = [f for f in loaded.findings if f.code == "parse" and f.severity is Severity.ERROR]
     if lost:
         shown = "; ".join(f"line {f.line}: {f.message}" for f in lost[:3])
         more = f" ({len(lost) - 3} more)" if len(lost) > 3 else ""
-        raise SubtitleError(f"{src}: {len(lost)} problem(s) would lose text in the conversion. {shown}{more}. Fix "
-                            "these lines, then convert again")
-    write_subtitles(loaded.cues, dst)
-    return loaded
+        raise SubtitleError(f"{loaded.path}: {len(lost)} problem(s) would lose text if filmkit wrote the file out "
+                            f"({action}). {shown}{more}. Fix these lines, then {action} again")
 
 
 def _vtt_escape(text: str) -> str:
