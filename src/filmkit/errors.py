@@ -66,6 +66,18 @@ class SubtitleError(FilmkitError):
     """A subtitle file cannot be read."""
 
 
+class PresetError(FilmkitError):
+    """A platform preset is unknown, or a preset file is wrong (each problem with its line)."""
+
+    def __init__(self, message: str, problems: list[Problem] | None = None) -> None:
+        super().__init__(message)
+        self.problems = list(problems or [])
+
+    @classmethod
+    def from_problems(cls, problems: list[Problem]) -> PresetError:
+        return cls("\n\n".join(str(p) for p in problems), problems)
+
+
 class OutputError(FilmkitError):
     """The output cannot be written where the user asked."""
 

@@ -1,0 +1,323 @@
+"""Does a rendered file meet its platform preset? Checked by reading the file back, never trusted.
+
+`verify_against_preset` probes the output (PyAV), reads the top-level MP4 boxes itself (a few
+bytes each: faststart and edit lists are properties of the container layout, which no probe
+reports), and demuxes the video packets once without decoding (frame count, keyframe
+interval, closed GOPs). It returns every problem found as a sentence naming what the preset
+allows; an empty list means the file conforms.
+
+`measure_loudness` runs the bundled ffmpeg's EBU R128 meter (`ebur128=peak=true`).
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+from collections.abc import Iterator
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+from filmkit.errors import MediaError
+from filmkit.ffmpeg import run_tool
+from filmkit.presets import Preset
+from filmkit.probe import MediaInfo, probe
+
+# The average rate is frames / duration: an exact ratio for a constant-rate MP4, but kept from
+# false alarms by a margin far below the 0.1% between 30 and 30000/1001.
+RATE_TOLERANCE = Fraction(1, 10_000)
+
+# PyAV's profile names for H.264, by the preset's spelling.
+_H264_PROFILES = {"baseline": ("Baseline", "Constrained Baseline"), "main": ("Main",), "high": ("High",)}
+
+
+@dataclass(frozen=True)
+class Loudness:
+    """EBU R128 measurement of a whole programme."""
+
+    integrated: float  # LUFS (-70 for silence: everything is gated out)
+    true_peak: float  # dBTP (-inf for digital silence)
+    lra: float  # loudness range, LU
+
+
+@dataclass(frozen=True)
+class GopInfo:
+    frames: int  # video frames (packets with data)
+    keyframes: tuple[int, ...]  # their indexes in decode order
+    leading_frames: int  # frames decoded after a keyframe but shown before it: the GOP is open
+
+
+def verify_against_preset(path: Path, preset: Preset, *, expected_frames: int, expected_fps: Fraction) -> list[str]:
+    """Every way the file at `path` falls short of `preset`, as sentences; [] when it conforms."""
+    path = Path(path)
+    try:
+        info = probe(path)
+    except MediaError as exc:
+        return [f"cannot be read back: {exc}"]
+    problems: list[str] = []
+    problems += _check_video(path, info, preset, expected_frames, Fraction(expected_fps))
+    problems += _check_audio(info, preset)
+    problems += _check_container(path, preset)
+    problems += _check_size(info, preset)
+    return problems
+
+
+def _check_video(path: Path, info: MediaInfo, preset: Preset, expected_frames: int, fps: Fraction) -> list[str]:
+    name, spec = preset.name, preset.video
+    video = info.video
+    if video is None:
+        return [f"no video stream; {name} needs H.264 {spec.size} video"]
+    problems = []
+    if (video.width, video.height) != tuple(spec.size) or video.rotation:
+        shown = f"{video.width}x{video.height}" + (f" rotated {video.rotation}°" if video.rotation else "")
+        problems.append(f"frame size {shown}; {name} needs {spec.size} ({preset.aspect_label})")
+    if video.sar != 1:
+        problems.append(f"pixel aspect {video.sar.numerator}:{video.sar.denominator}; {name} needs square pixels (1:1)")
+    if video.rate is None or abs(video.rate - fps) > fps * RATE_TOLERANCE:
+        shown = f"{video.rate} (~{float(video.rate):.3f})" if video.rate else "unknown"
+        problems.append(f"frame rate {shown} fps; expected {fps} fps")
+    if not spec.fps.min <= fps <= spec.fps.max:
+        problems.append(f"frame rate {fps} fps is outside {name}'s {float(spec.fps.min):g}-{float(spec.fps.max):g} fps; "
+                        f"a {fps} fps master is rendered at {preset.output_fps(fps)} fps for {name}")
+    if video.variable_rate:
+        problems.append(f"variable frame rate; {name} needs a constant rate")
+    if video.codec != spec.codec:
+        problems.append(f"video codec {video.codec}; {name} needs {spec.codec}")
+    else:
+        allowed = _H264_PROFILES.get(spec.profile, (spec.profile,))
+        if video.profile not in allowed:
+            problems.append(
+                f"H.264 profile {video.profile or 'unknown'}; {name} needs {allowed[0]} "
+                f"(-profile:v {spec.profile}; x264's ultrafast preset cannot make High: it turns off the 8x8 transform)"
+            )
+        level = _h264_level(path)
+        if level is not None and level > _level_idc(spec.level):
+            problems.append(f"H.264 level {level / 10:.1f}; {name} allows at most {spec.level} (-level:v {spec.level})")
+    if video.pix_fmt != spec.pix_fmt:
+        problems.append(f"pixel format {video.pix_fmt}; {name} needs {spec.pix_fmt} (-pix_fmt {spec.pix_fmt})")
+    gop = read_gop(path)
+    if gop.frames != expected_frames:
+        problems.append(f"{gop.frames} video frames; expected exactly {expected_frames}")
+    problems += _check_gop(gop, preset, fps)
+    duration = Fraction(gop.frames) / fps
+    limits = preset.limits
+    if not limits.min_seconds <= duration <= limits.max_seconds:
+        problems.append(f"duration {float(duration):.3f} s; {name} takes {float(limits.min_seconds):g}-{float(limits.max_seconds):g} s")
+    return problems
+
+
+def _check_gop(gop: GopInfo, preset: Preset, fps: Fraction) -> list[str]:
+    name, spec = preset.name, preset.video.gop
+    if not gop.keyframes:
+        return ["no keyframe in the video stream; the file cannot be played from the start"]
+    problems = []
+    if gop.keyframes[0] != 0:
+        problems.append(f"the first frame is not a keyframe (first keyframe at frame {gop.keyframes[0]})")
+    limit = preset.gop_frames(fps)
+    bounds = [*gop.keyframes, gop.frames]
+    longest = max((b - a for a, b in zip(bounds, bounds[1:])), default=0)
+    if longest > limit:
+        problems.append(
+            f"keyframes up to {longest} frames apart ({float(longest / fps):.2f} s); {name} needs one at least every "
+            f"{limit} frames ({float(spec.seconds):g} s at {fps} fps: -g {limit})"
+        )
+    if spec.closed and gop.leading_frames:
+        problems.append(
+            f"open GOPs ({gop.leading_frames} frames shown before the keyframe they follow); {name} needs closed GOPs "
+            "(x264: open-gop=0, the default; -flags +cgop)"
+        )
+    return problems
+
+
+def _check_audio(info: MediaInfo, preset: Preset) -> list[str]:
+    name, spec = preset.name, preset.audio
+    wanted = f"{spec.codec.upper()}-{spec.profile.upper()} {spec.sample_rate} Hz, {spec.channels} channel(s)"
+    audio = info.audio
+    if audio is None:
+        return [f"no audio stream; {name} needs {wanted}"]
+    problems = []
+    if audio.codec != spec.codec:
+        problems.append(f"audio codec {audio.codec}; {name} needs {spec.codec} (-c:a {spec.codec})")
+    elif (audio.profile or "").lower() != spec.profile:
+        problems.append(f"AAC profile {audio.profile or 'unknown'}; {name} needs {spec.profile.upper()} (-profile:a aac_low)")
+    if audio.rate != spec.sample_rate:
+        problems.append(f"audio sample rate {audio.rate} Hz; {name} needs {spec.sample_rate} Hz (-ar {spec.sample_rate})")
+    if audio.channels != spec.channels:
+        problems.append(f"{audio.channels} audio channel(s); {name} needs {spec.channels} (-ac {spec.channels})")
+    return problems
+
+
+def _check_container(path: Path, preset: Preset) -> list[str]:
+    name, spec = preset.name, preset.container
+    try:
+        boxes = top_level_boxes(path)
+    except OSError as exc:
+        return [f"cannot be read: {exc.strerror}"]
+    kinds = [box.kind for box in boxes]
+    if "moov" not in kinds or "mdat" not in kinds:
+        return [f"not an MP4 file (top-level boxes: {', '.join(kinds) or 'none'}); {name} needs {spec.format}"]
+    problems = []
+    if spec.faststart and kinds.index("moov") > kinds.index("mdat"):
+        problems.append(f"the moov box comes after the media data; {name} needs it first (-movflags +faststart)")
+    if not spec.edit_lists:
+        tracks = edit_list_tracks(path, boxes[kinds.index("moov")])
+        if tracks:
+            problems.append(
+                f"edit list in track(s) {', '.join(map(str, tracks))}; {name} asks for none "
+                "(-use_editlist 0 -movflags +negative_cts_offsets keeps the first frame at time 0)"
+            )
+    return problems
+
+
+def _check_size(info: MediaInfo, preset: Preset) -> list[str]:
+    name, size = preset.name, info.size_bytes
+    if size > preset.max_bytes:
+        return [f"file size {size:,} bytes; {name} takes at most {preset.max_bytes:,} bytes ({preset.limits.max_size_mb:g} MB)"]
+    if size < preset.min_bytes:
+        return [f"file size {size:,} bytes; {name} takes at least {preset.min_bytes:,} bytes ({preset.limits.min_size_kb:g} kB)"]
+    return []
+
+
+# --- reading the file ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Box:
+    kind: str
+    offset: int  # of the header
+    size: int  # header included
+    header: int  # header length: 8, or 16 with a 64-bit size
+
+
+def top_level_boxes(path: Path) -> list[Box]:
+    """The top-level MP4 boxes (ISO/IEC 14496-12 section 4.2): 32-bit size, type, optional 64-bit size."""
+    boxes = []
+    with Path(path).open("rb") as stream:
+        total = stream.seek(0, 2)
+        offset = 0
+        while offset + 8 <= total:
+            stream.seek(offset)
+            head = stream.read(16)
+            size, kind = struct.unpack(">I4s", head[:8])
+            header = 8
+            if size == 1 and len(head) == 16:
+                size, header = struct.unpack(">Q", head[8:16])[0], 16
+            elif size == 0:  # runs to the end of the file
+                size = total - offset
+            if size < header:
+                break  # damaged: nothing after this can be trusted
+            boxes.append(Box(kind.decode("latin-1"), offset, size, header))
+            offset += size
+    return boxes
+
+
+def _children(data: bytes, start: int, end: int) -> Iterator[tuple[str, int, int]]:
+    """(type, payload start, payload end) of the boxes inside data[start:end]."""
+    offset = start
+    while offset + 8 <= end:
+        size, kind = struct.unpack(">I4s", data[offset : offset + 8])
+        header = 8
+        if size == 1 and offset + 16 <= end:
+            size, header = struct.unpack(">Q", data[offset + 8 : offset + 16])[0], 16
+        elif size == 0:
+            size = end - offset
+        if size < header or offset + size > end:
+            return
+        yield kind.decode("latin-1"), offset + header, offset + size
+        offset += size
+
+
+def edit_list_tracks(path: Path, moov: Box) -> list[int]:
+    """1-based numbers of the tracks that carry an edit list (moov/trak/edts/elst with entries)."""
+    with Path(path).open("rb") as stream:
+        stream.seek(moov.offset)
+        data = stream.read(moov.size)
+    tracks = []
+    number = 0
+    for kind, start, end in _children(data, moov.header, len(data)):
+        if kind != "trak":
+            continue
+        number += 1
+        for child, child_start, child_end in _children(data, start, end):
+            if child != "edts":
+                continue
+            for leaf, leaf_start, leaf_end in _children(data, child_start, child_end):
+                # elst: version/flags (4 bytes), then the entry count.
+                if leaf == "elst" and leaf_end - leaf_start >= 8 and struct.unpack(">I", data[leaf_start + 4 : leaf_start + 8])[0]:
+                    tracks.append(number)
+    return tracks
+
+
+def read_gop(path: Path) -> GopInfo:
+    """Keyframes and open-GOP leading frames of the first video stream, from packets alone.
+
+    A GOP is open when a frame decoded after a keyframe is shown before it: it references the
+    previous GOP, so a player that starts at that keyframe cannot decode it.
+    """
+    import av
+
+    frames, keyframes, leading = 0, [], 0
+    with av.open(str(path)) as container:
+        stream = container.streams.video[0]
+        key_pts: int | None = None
+        for packet in container.demux(stream):
+            if not packet.size:
+                continue
+            if packet.is_keyframe:
+                keyframes.append(frames)
+                key_pts = packet.pts
+            elif key_pts is not None and packet.pts is not None and packet.pts < key_pts:
+                leading += 1
+            frames += 1
+    return GopInfo(frames, tuple(keyframes), leading)
+
+
+def _h264_level(path: Path) -> int | None:
+    """level_idc of the first video stream (PyAV reads it from the codec parameters), or None."""
+    import av
+
+    with av.open(str(path)) as container:
+        level = getattr(container.streams.video[0].codec_context, "level", None)
+    return level if isinstance(level, int) and level > 0 else None
+
+
+def _level_idc(level: str) -> int:
+    major, minor = level.split(".")
+    return int(major) * 10 + int(minor)
+
+
+# --- loudness -----------------------------------------------------------------------------------
+
+_SUMMARY_VALUE = {
+    "integrated": re.compile(r"^\s*I:\s+(-?inf|-?\d+(?:\.\d+)?)\s+LUFS", re.MULTILINE),
+    "lra": re.compile(r"^\s*LRA:\s+(-?inf|-?\d+(?:\.\d+)?)\s+LU\b", re.MULTILINE),
+    "true_peak": re.compile(r"^\s*Peak:\s+(-?inf|-?\d+(?:\.\d+)?)\s+dBFS", re.MULTILINE),
+}
+
+
+def measure_loudness(path: Path) -> Loudness:
+    """Integrated loudness, true peak and loudness range of the first audio stream (EBU R128)."""
+    path = Path(path)
+    info = probe(path)
+    if info.audio is None:
+        raise MediaError(f"{path}: has no audio stream, so there is no loudness to measure")
+    stderr = run_tool(
+        ["-i", str(path.absolute()), "-map", "0:a:0", "-af", "ebur128=peak=true:framelog=verbose", "-f", "null", "-"],
+        what=f"measuring the loudness of {path.name}",
+    )
+    return parse_ebur128_summary(stderr)
+
+
+def parse_ebur128_summary(log: str) -> Loudness:
+    """The values of the last "Summary:" block the ebur128 filter printed."""
+    at = log.rfind("Summary:")
+    if at < 0:
+        raise MediaError("ffmpeg's ebur128 filter printed no summary; the file may hold no decodable audio")
+    summary = log[at:]
+    values = {}
+    for key, pattern in _SUMMARY_VALUE.items():
+        match = pattern.search(summary)
+        if match is None:
+            raise MediaError(f"ffmpeg's ebur128 summary has no {key} value; is this ffmpeg built with the ebur128 filter?")
+        values[key] = float(match.group(1))
+    return Loudness(**values)
