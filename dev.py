@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """One entry point for a fresh machine that has only Python >= 3.10.
 
-    python3 dev.py sample        render the sample film (projects/love-always-wins)
+    python3 dev.py sample        export the sample film (projects/love-always-wins): every language x platform
     python3 dev.py test [ARGS]   run the test suite (ARGS go to pytest)
     python3 dev.py filmkit ARGS  run filmkit itself from the project's environment
 
@@ -43,7 +43,7 @@ def main(argv: list[str]) -> int:
     if command == "filmkit":
         return run([*filmkit, *args])
     status = run([*filmkit, "storyboard", str(SAMPLE / "storyboard.yaml")])
-    return status or run([*filmkit, "render", str(SAMPLE / "edit.yaml"), *args])
+    return status or run([*filmkit, "export", str(SAMPLE / "edit.yaml"), *args])
 
 
 def ensure_environment() -> str:

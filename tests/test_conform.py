@@ -402,7 +402,7 @@ def test_seek_point_reads_from_a_whole_number_of_frames_before_the_in_point() ->
 
 def test_in_point_far_into_a_transport_stream(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Past the pre-roll, the TS is input-seeked to before the in point and trimmed in the graph."""
-    monkeypatch.setattr("filmkit.graph.IMPRECISE_SEEK_PREROLL", Fraction(1))  # as if the file were long
+    monkeypatch.setattr("filmkit.graph.cut.IMPRECISE_SEEK_PREROLL", Fraction(1))  # as if the file were long
     src = tmp_path / "long.ts"
     ffmpeg("-f", "lavfi", "-i", "color=c=black:s=64x64:r=25,geq=lum='4*mod(N\\,50)+16':cb=128:cr=128",
            "-f", "lavfi", "-i", "sine=f=440:d=3:r=48000", "-frames:v", "75", "-c:v", "mpeg2video", "-q:v", "1",

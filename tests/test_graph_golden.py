@@ -19,7 +19,17 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
-from filmkit.graph import build_render_args
+from filmkit.graph import (
+    Burn,
+    CardImage,
+    Encoding,
+    Loudness,
+    LoudnessTarget,
+    Picture,
+    RenderSpec,
+    Version,
+    build_render_args,
+)
 from filmkit.probe import AudioInfo, MediaInfo, VideoInfo
 from filmkit.project import build_timeline, load_project
 
@@ -45,6 +55,30 @@ def fake_probe(path: Path, spec: dict[str, Any]) -> MediaInfo:
                      size_bytes=1000, video=video, audio=audio)
 
 
+def versions(specs: list[dict[str, Any]] | None, folder: Path) -> list[Version]:
+    """The case's outputs (default: one master file), with their subtitles and card files."""
+    made = []
+    for spec in specs or [{"path": "out/film.mp4"}]:
+        burn = Burn(folder / spec["burn"], folder / "fonts") if "burn" in spec else None
+        card = CardImage(folder / spec["card"], spec.get("over_blur", False)) if "card" in spec else None
+        made.append(Version(folder / spec["path"], burn, card))
+    return made
+
+
+def render_spec(spec: dict[str, Any] | None) -> RenderSpec:
+    """Picture geometry, encoder settings, loudness target and output rate shared by the versions."""
+    if not spec:
+        return RenderSpec()
+    picture = Picture(*map(int, spec["picture"].split("x")), spec.get("reframe", "pad")) if "picture" in spec else None
+    encoding = Encoding(**spec["encoding"]) if "encoding" in spec else Encoding()
+    loudness = None
+    if "loudness" in spec:
+        target = spec["loudness"]
+        loudness = LoudnessTarget(target["I"], target["TP"], target["LRA"], Loudness(*target["measured"]))
+    fps = Fraction(str(spec["fps"])) if "fps" in spec else None
+    return RenderSpec(picture, encoding, loudness, fps)
+
+
 @pytest.mark.parametrize("case", CASES, ids=[case.stem for case in CASES])
 def test_graph_matches_golden_argv(case: Path, tmp_path: Path) -> None:
     yaml = YAML(typ="rt")
@@ -54,7 +88,7 @@ def test_graph_matches_golden_argv(case: Path, tmp_path: Path) -> None:
     timeline = build_timeline(load_project(project_file))
     media = {(tmp_path / name).resolve(): fake_probe((tmp_path / name).resolve(), spec) for name, spec in data["media"].items()}
 
-    argv = build_render_args(timeline, media, tmp_path / "out" / "film.mp4")
+    argv = build_render_args(timeline, media, versions(data.get("versions"), tmp_path), render_spec(data.get("spec")))
     shown: list[Any] = [arg.replace(str(tmp_path.resolve()), "{dir}") for arg in argv]
     # One filter chain per line, so a change to the graph reads as a small diff.
     at = shown.index("-filter_complex") + 1

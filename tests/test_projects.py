@@ -103,9 +103,12 @@ def test_storyboard_writes_titled_slates_with_ambience_and_a_music_bed(tmp_path:
 def small_sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample project as shipped, with its frame size shrunk so the test is quick."""
     folder = tmp_path_factory.mktemp("sample")
+    logo = SAMPLE.parents[1] / "assets" / "logo.png"
     for name in ("edit.yaml", "storyboard.yaml"):
         text = (SAMPLE / name).read_text(encoding="utf-8").replace("size: 1920x1080", "size: 320x180")
+        text = text.replace("logo: ../../assets/logo.png", f'logo: "{logo}"')
         (folder / name).write_text(text, encoding="utf-8")
+    shutil.copytree(SAMPLE / "subs", folder / "subs")
     generate(load_storyboard(folder / "storyboard.yaml"))
     return folder / "edit.yaml"
 
@@ -120,6 +123,20 @@ def test_sample_project_renders_its_cut(small_sample: Path) -> None:
     assert sum(1 for f in frames if f.max() > 150) > len(frames) * 0.6, "most of the film shows titled slates"
     samples, _ = audio_samples(output)
     assert float(np.abs(samples).max()) > 0.05, "ambience and the music bed are heard"
+
+
+def test_sample_project_plans_its_whole_export_matrix(small_sample: Path) -> None:
+    """Every exported language has its subtitles and card text, every platform takes the film."""
+    from filmkit.batch import plan_export
+
+    plan = plan_export(small_sample)
+    langs = {output.lang for output in plan.outputs}
+    platforms = {output.platform for output in plan.outputs}
+    assert len(langs) >= 3 and "ar" in langs
+    assert len(platforms) >= 4 and any(o.preset.video.size.height > o.preset.video.size.width for o in plan.outputs)
+    assert len(plan.outputs) == len(langs) * len(platforms)
+    card = load_project(small_sample).project.card
+    assert card is not None and set(card.text) >= set(load_project(small_sample).project.subtitles.files)
 
 
 def test_sample_project_as_shipped_loads(tmp_path: Path) -> None:

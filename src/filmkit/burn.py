@@ -19,6 +19,7 @@ from filmkit.fonts import FontChoice, choose_font, dominant_script, missing_glyp
 from filmkit.graph import Burn
 from filmkit.project import LoadedProject, Timeline
 from filmkit.project.schema import SubtitleStyle
+from filmkit.safearea import SafeArea
 from filmkit.subtitles.ass import AssStyle, Track, build_ass
 from filmkit.subtitles.model import Cue, Finding, Severity, SubtitleFile
 
@@ -36,9 +37,11 @@ class LanguageTrack:
 
 def parse_langs(value: str) -> list[str]:
     """"ru" or "en+ru" (bilingual, first above second)."""
-    langs = [part.strip() for part in value.split("+") if part.strip()]
-    if not 1 <= len(langs) <= 2:
+    langs = [part.strip() for part in value.split("+")]
+    if not 1 <= len(langs) <= 2 or not all(langs):  # "en+" would quietly burn English alone
         raise FilmkitError(f"--lang {value!r}: give one language (ru) or two joined by + (en+ru)")
+    if len(langs) == 2 and langs[0] == langs[1]:
+        raise FilmkitError(f"--lang {value!r}: the two languages of a bilingual burn must differ (e.g. en+ru)")
     return langs
 
 
@@ -80,11 +83,11 @@ def prepare_track(loaded: LoadedProject, timeline: Timeline, lang: str, *, verti
     from filmkit.subtitles.lint import lint
     from filmkit.subtitles.load import load_subtitles
 
+    path = subtitle_file_for(loaded, lang)  # first: it says what to add when there is no `subtitles:` at all
     config = loaded.project.subtitles
     assert config is not None
-    path = subtitle_file_for(loaded, lang)
     subs = load_subtitles(path, lang=lang, encoding=config.encoding.get(lang))
-    findings = lint(subs, lang=lang, fps=timeline.fps, vertical=vertical, film_end=timeline.duration,
+    findings = lint(subs, lang=lang, fps=timeline.fps, vertical=vertical, film_end=timeline.cut_duration,
                     limits_override=config.limits or None)
     cues = tuple(cue for cue in (snap_to_frames(c, timeline) for c in subs.cues) if cue is not None)
     fonts = fonts_for(cues, lang, config.style, loaded.folder)
@@ -105,7 +108,7 @@ def snap_to_frames(cue: Cue, timeline: Timeline) -> Cue | None:
     """Start and end on frame boundaries (the first frame at or after each time), inside the film."""
     fps = timeline.fps
     start = Fraction(math.ceil(cue.start * fps)) / fps
-    end = min(Fraction(math.ceil(cue.end * fps)) / fps, timeline.duration)
+    end = min(Fraction(math.ceil(cue.end * fps)) / fps, timeline.cut_duration)
     if end <= start:
         return None
     return Cue(cue.number, start, end, cue.text, cue.line)
@@ -135,7 +138,7 @@ def glyph_findings(subs: SubtitleFile, cues: tuple[Cue, ...], fonts: dict[str, F
 
 
 def write_burn(tracks: list[LanguageTrack], timeline: Timeline, style: SubtitleStyle, workdir: Path,
-               width: int | None = None, height: int | None = None) -> Burn:
+               width: int | None = None, height: int | None = None, safe_area: SafeArea | None = None) -> Burn:
     """Write the ASS file and a fonts folder for libass into `workdir`."""
     width, height = width or timeline.width, height or timeline.height
     ass_style = AssStyle(
@@ -143,7 +146,7 @@ def write_burn(tracks: list[LanguageTrack], timeline: Timeline, style: SubtitleS
         box=style.box, box_opacity=float(style.box_opacity), color=style.color, outline_color=style.outline_color,
         margin=float(style.margin), position=style.position,
     )
-    document = build_ass([Track(t.lang, t.cues, t.fonts) for t in tracks], width, height, ass_style)
+    document = build_ass([Track(t.lang, t.cues, t.fonts) for t in tracks], width, height, ass_style, safe_area)
     ass_file = workdir / "subtitles.ass"
     ass_file.write_text(document, encoding="utf-8")
     fonts_dir = workdir / "fonts"

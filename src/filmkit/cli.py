@@ -45,9 +45,11 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.argument("project_file", type=PROJECT_FILE)
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Output file (default: out/<title>.mp4 beside the project).")
 @click.option("--lang", "lang", metavar="L", help="Burn subtitles of language L (e.g. ru), or two stacked (en+ru).")
+@click.option("--platform", "platform", metavar="P", help="Render for platform preset P (see `filmkit presets`): its size, encoder, loudness.")
 @click.option("--sidecar", is_flag=True, help="Also write clean UTF-8 .srt and .vtt files beside the video.")
 @click.option("--dry-run", is_flag=True, help="Print the ffmpeg command instead of running it.")
-def render(project_file: Path, output: Path | None, lang: str | None, sidecar: bool, dry_run: bool) -> None:
+def render(project_file: Path, output: Path | None, lang: str | None, platform: str | None, sidecar: bool,
+           dry_run: bool) -> None:
     """Render the cut of PROJECT_FILE to one video file."""
     import shlex
     import tempfile
@@ -60,21 +62,30 @@ def render(project_file: Path, output: Path | None, lang: str | None, sidecar: b
 
     if sidecar and not lang:
         raise FilmkitError("--sidecar writes the subtitles of --lang beside the video; give --lang too (e.g. --lang ru --sidecar)")
-    plan = plan_render(project_file, output, lang=lang)
+    if platform:
+        from filmkit.versions import plan_single_platform
+
+        plan = plan_single_platform(project_file, platform, lang, output, measure=not dry_run)
+    else:
+        plan = plan_render(project_file, output, lang=lang)
     warnings = warnings_of(list(plan.tracks))
     if warnings:
         click.echo(f"{len(warnings)} subtitle warning(s); `filmkit check` lists them", err=True)
     if dry_run:
-        burn = plan.write_burn(Path(tempfile.mkdtemp(prefix="filmkit-dry-run-"))) if plan.tracks else None
-        if burn:
-            click.echo(f"(subtitles written to {burn.ass_file.parent}, kept for this command)", err=True)
-        click.echo(shlex.join([ffmpeg_binary(), *plan.args(burn=burn)]))
+        workdir = Path(tempfile.mkdtemp(prefix="filmkit-dry-run-"))
+        burn, card = plan.write_burn(workdir), plan.write_card(workdir)
+        if burn or card:
+            click.echo(f"(subtitles and card written to {workdir}, kept for this command)", err=True)
+        else:
+            workdir.rmdir()
+        click.echo(shlex.join([ffmpeg_binary(), *plan.args(burn=burn, card=card)]))
         return
     timeline = plan.timeline
+    picture = plan.picture
     with _progress_bar(f"Rendering {plan.output.name}", timeline.total_frames) as advance:
         result = run_render(plan, on_progress=lambda p: advance(p.frame))
     click.echo(
-        f"Wrote {result.output} ({timeline.width}x{timeline.height}, "
+        f"Wrote {result.output} ({picture.width}x{picture.height}, "
         f"{result.frames} frames, {format_seconds(result.frames, timeline.fps)}, "
         f"{result.size_bytes / 1_000_000:.1f} MB)",
         err=True,
@@ -101,6 +112,17 @@ def check(project_file: Path) -> None:
     )
     click.echo(f"  {len(media)} media files read")
     _check_subtitles(loaded, timeline)
+    if loaded.project.card is not None:
+        card = timeline.card
+        click.echo(f"  card: {format_seconds(card.frames, timeline.fps)}, in {', '.join(loaded.project.card.text)}")
+    if loaded.project.exports is not None:
+        from filmkit.batch import plan_export
+
+        plan = plan_export(project_file)
+        platforms = sorted({output.platform for output in plan.outputs})
+        langs = list(dict.fromkeys(output.lang for output in plan.outputs))
+        click.echo(f"  exports: {len(plan.outputs)} files ({len(langs)} languages x {len(platforms)} platforms) "
+                   f"into {plan.folder}")
     click.echo("OK")
 
 
@@ -249,15 +271,21 @@ def subs_lint(files: tuple[Path, ...], lang: str | None, fps: str, vertical: boo
 
 
 def _glyph_lint(loaded: Any, lang: str | None) -> list[Any]:
+    """Characters the fonts a burn would use cannot draw; a script with no font at all is one
+    finding (listing each of its characters would bury the fix)."""
     from filmkit.burn import glyph_findings
-    from filmkit.fonts import choose_font, dominant_script
+    from filmkit.fonts import FontChoice, choose_font, dominant_script
+    from filmkit.subtitles.model import Finding, Severity
 
-    scripts = {dominant_script(cue.text, lang) for cue in loaded.cues}
-    try:
-        fonts = {script: choose_font(script, lang) for script in scripts}
-    except FilmkitError:
-        return []
-    return glyph_findings(loaded, loaded.cues, fonts)
+    scripts = sorted({dominant_script(cue.text, lang) for cue in loaded.cues})
+    fonts: dict[str, FontChoice] = {}
+    missing: list[Finding] = []
+    for script in scripts:
+        try:
+            fonts[script] = choose_font(script, lang)
+        except FilmkitError as exc:
+            missing.append(Finding(loaded.path, None, None, "glyph", Severity.ERROR, exc.message))
+    return missing or glyph_findings(loaded, loaded.cues, fonts)
 
 
 @subs.command("convert")
@@ -268,8 +296,8 @@ def subs_convert(source: Path, target: Path, encoding: str | None) -> None:
     """Convert SOURCE to UTF-8 SRT, VTT or ASS (by TARGET's extension)."""
     from filmkit.subtitles.write import convert
 
-    convert(source, target, encoding=encoding)
-    click.echo(f"Wrote {target}", err=True)
+    loaded = convert(source, target, encoding=encoding)
+    click.echo(f"Wrote {target} ({len(loaded.cues)} cues, read as {loaded.encoding} {loaded.format.upper()})", err=True)
 
 
 @subs.command("shift")
@@ -280,16 +308,16 @@ def subs_shift(file: Path, by: str, output: Path | None) -> None:
     """Move every cue of FILE by a number of seconds."""
     from fractions import Fraction
 
-    from filmkit.subtitles.load import load_subtitles
-    from filmkit.subtitles.write import shift, write_subtitles
+    from filmkit.subtitles.write import shift_file
 
     try:
         seconds = Fraction(by)
     except (ValueError, ZeroDivisionError):
         raise FilmkitError(f"--by {by!r} is not a number of seconds; write e.g. --by -30 or --by 1.5") from None
-    loaded = load_subtitles(file)
     target = output or file
-    write_subtitles(shift(loaded.cues, seconds), target)
+    loaded, moved = shift_file(file, seconds, target)
+    for note in moved.notes:
+        click.echo(f"{file}: note: {note}", err=True)
     click.echo(f"Wrote {target} ({len(loaded.cues)} cues moved by {float(seconds):+g} s)", err=True)
 
 
@@ -306,6 +334,143 @@ def subs_proof(project_file: Path, lang: str, output: Path | None) -> None:
     target = output or plan.output.with_name(f"{plan.output.stem}_proof.png")
     made = make_proof_sheet(plan, target.absolute())
     click.echo(f"Wrote {made} ({len(plan.tracks[0].cues)} cues)", err=True)
+
+
+@cli.command()
+@click.argument("project_file", type=PROJECT_FILE)
+@click.option("--lang", "langs", multiple=True, metavar="L", help="Only this language (repeatable); default: all of `exports: languages`.")
+@click.option("--platform", "platforms", multiple=True, metavar="P", help="Only this platform (repeatable); default: all of `exports: platforms`.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None, help="ffmpeg processes at once (default: one per four cores).")
+@click.option("--force", is_flag=True, help="Render everything, even outputs that are up to date.")
+def export(project_file: Path, langs: tuple[str, ...], platforms: tuple[str, ...], jobs: int | None, force: bool) -> None:
+    """Render the languages x platforms matrix of PROJECT_FILE, only what changed since the last run."""
+    from filmkit.batch import Outcome, plan_export, run_export
+
+    plan = plan_export(project_file, langs, platforms)
+    with _export_progress(plan) as on_event:
+        results = run_export(plan, jobs=jobs, force=force, on_event=on_event)
+    _export_summary(plan, results)
+    if any(result.outcome is Outcome.FAILED for result in results):
+        raise SystemExit(int(ExitStatus.RENDER_FAILED))
+
+
+def _export_progress(plan: Any) -> Any:
+    """An overall bar and one bar per running job, on a terminal; one line per finished job otherwise."""
+    import contextlib
+
+    if not sys.stderr.isatty():
+        def plain(event: Any) -> None:
+            if event.kind == "measure":
+                click.echo("Measuring the loudness of the mix ...", err=True)
+            elif event.kind == "done":
+                for result in event.results:
+                    click.echo(f"  {result.outcome.value:<10} {result.output.path}", err=True)
+
+        return contextlib.nullcontext(plain)
+
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    @contextlib.contextmanager
+    def bars() -> Any:
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("ETA"),
+                      TimeRemainingColumn(), console=Console(stderr=True), transient=True) as progress:
+            overall = progress.add_task("All outputs", total=len(plan.outputs))
+            tasks: dict[Any, Any] = {}
+
+            def on_event(event: Any) -> None:
+                if event.kind == "skipped":
+                    progress.update(overall, advance=len(event.results))
+                elif event.kind == "measure":
+                    progress.update(overall, description="All outputs (measuring loudness)")
+                elif event.kind == "start":
+                    langs = ", ".join(output.lang for output in event.job.outputs)
+                    tasks[event.job] = progress.add_task(f"  {event.job.platform} [{langs}]", total=event.job.frames)
+                elif event.kind == "progress" and event.job in tasks:
+                    progress.update(tasks[event.job], completed=min(event.frame, event.job.frames))
+                elif event.kind == "done":
+                    progress.update(overall, description="All outputs", advance=len(event.results))
+                    if event.job in tasks:
+                        progress.remove_task(tasks.pop(event.job))
+
+            yield on_event
+
+    return bars()
+
+
+def _export_summary(plan: Any, results: list[Any]) -> None:
+    from collections import Counter
+
+    counts = Counter(result.outcome.value for result in results)
+    if sys.stderr.isatty():
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(title=f"filmkit export: {plan.loaded.project.title}", title_justify="left")
+        for column in ("platform", "language", "result", "file or reason"):
+            table.add_column(column, overflow="fold")
+        for result in results:
+            detail = result.reason if result.reason else str(result.output.path)
+            style = {"failed": "red", "rendered": "green"}.get(result.outcome.value, "")
+            table.add_row(result.output.platform, result.output.lang, f"[{style}]{result.outcome.value}[/]" if style else result.outcome.value, detail)
+        Console(stderr=True).print(table)
+    else:
+        for result in results:
+            if result.reason:
+                click.echo(f"FAILED {result.output.platform}/{result.output.lang}: {result.reason}", err=True)
+    summary = ", ".join(f"{counts.get(key, 0)} {key}" for key in ("rendered", "up to date", "failed"))
+    click.echo(f"{len(results)} outputs: {summary}; manifest: {plan.folder / 'manifest.json'}", err=True)
+
+
+@cli.command()
+@click.argument("project_file", type=PROJECT_FILE)
+@click.option("--lang", "lang", required=True, metavar="L", help="Language of the card (en, ar ... or en+ru).")
+@click.option("--platform", "platform", metavar="P", help="Lay it out for platform P's frame and safe area (default: the project's frame).")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True, help="PNG file to write.")
+def card(project_file: Path, lang: str, platform: str | None, output: Path) -> None:
+    """Preview the closing card of PROJECT_FILE as a PNG."""
+    from filmkit.versions import preview_card
+
+    made, (width, height) = preview_card(project_file, lang, platform, output)
+    click.echo(f"Wrote {made} ({width}x{height})", err=True)
+
+
+@cli.command()
+@click.argument("name", required=False)
+@click.option("--project", "project", type=click.Path(path_type=Path), default=None,
+              help="Project file or folder whose presets/ folder is searched first (default: the current folder).")
+def presets(name: str | None, project: Path | None) -> None:
+    """List the platform presets, or show every value of preset NAME with its source."""
+    from filmkit.presets import available_presets, describe, load_preset, summary
+
+    folder = (project.parent if project.is_file() else project) if project is not None else Path.cwd()
+    if name is None:
+        rows = [summary(preset) for preset in available_presets(folder)]
+        if sys.stdout.isatty():
+            from rich.console import Console
+            from rich.markup import escape
+            from rich.table import Table
+
+            table = Table(title="filmkit presets", title_justify="left")
+            for column in rows[0] if rows else ():
+                table.add_column(column, overflow="fold")
+            for row in rows:
+                table.add_row(*(escape(value) for value in row.values()))
+            Console().print(table)
+        elif rows:
+            widths = {key: max(len(key), *(len(row[key]) for row in rows)) for key in rows[0]}
+            for row in [dict(zip(widths, widths)), *rows]:
+                click.echo("  ".join(row[key].ljust(widths[key]) for key in widths).rstrip())
+        click.echo("`filmkit presets NAME` shows every value with its source", err=True)
+        return
+    preset = load_preset(name, folder)
+    click.echo(f"{preset.name}: {preset.title} ({preset.origin.value if preset.origin else 'built in'} file {preset.source_file})")
+    for key, value, note in describe(preset):
+        click.echo(f"  {key}: {value}")
+        click.echo(f"      {note or 'no source given in the file'}")
+    click.echo("sources:")
+    for url in preset.sources:
+        click.echo(f"  {url}")
 
 
 def _progress_bar(label: str, total: int) -> Any:

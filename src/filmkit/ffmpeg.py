@@ -82,6 +82,8 @@ def run_ffmpeg(
     argv = [ffmpeg_binary(), "-nostdin", "-hide_banner", "-nostats", "-loglevel", "level+info",
             "-progress", "pipe:1", *args]
     log.debug("running %s", shlex.join(argv))
+    if _CANCELLED.is_set():
+        raise Interrupted(f"{what}: not started (stopping)")
     try:
         process = subprocess.Popen(
             argv,
@@ -96,6 +98,8 @@ def run_ffmpeg(
     stderr_tail: deque[str] = deque(maxlen=STDERR_LINES_KEPT)
     reader = threading.Thread(target=_drain, args=(process.stderr, stderr_tail), daemon=True)
     reader.start()
+    with _RUNNING_LOCK:
+        _RUNNING.add(process)
     try:
         _read_progress(process, on_progress)
         returncode = process.wait()
@@ -103,7 +107,12 @@ def run_ffmpeg(
         _stop(process)
         reader.join(timeout=2)
         raise
+    finally:
+        with _RUNNING_LOCK:
+            _RUNNING.discard(process)
     reader.join(timeout=5)
+    if _CANCELLED.is_set():
+        raise Interrupted(f"{what}: stopped")
     if returncode != 0:
         tail = list(stderr_tail)
         raise RenderError(
@@ -112,6 +121,22 @@ def run_ffmpeg(
             returncode=returncode,
             stderr_tail=tail,
         )
+
+
+# Renders running in worker threads (a batch export): Ctrl-C reaches only the main thread,
+# which stops them all through here.
+_RUNNING: set[subprocess.Popen[bytes]] = set()
+_RUNNING_LOCK = threading.Lock()
+_CANCELLED = threading.Event()
+
+
+def stop_all() -> None:
+    """Stop every ffmpeg this process is running; their runs raise Interrupted."""
+    _CANCELLED.set()
+    with _RUNNING_LOCK:
+        running = list(_RUNNING)
+    for process in running:
+        _stop(process)
 
 
 def _die_with_parent_hook() -> Callable[[], None] | None:

@@ -7,18 +7,21 @@ and never touches an existing good output.
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import re
 import tempfile
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 
-from filmkit.errors import Interrupted, OutputError, RenderError
-from filmkit.ffmpeg import Progress, run_ffmpeg
 from filmkit.burn import LanguageTrack, parse_langs, prepare_track, write_burn
-from filmkit.graph import Burn, Encoding, build_render_args
+from filmkit.errors import Interrupted, OutputError, ProjectError, RenderError
+from filmkit.ffmpeg import Progress, run_ffmpeg
+from filmkit.graph import Burn, CardImage, Encoding, Picture, RenderSpec, Version, build_render_args
+from filmkit.safearea import SafeArea
 from filmkit.mediacheck import check_media, probe_media
 from filmkit.probe import MediaInfo, count_video_frames, probe
 from filmkit.project import LoadedProject, Timeline, build_timeline, load_project
@@ -27,22 +30,57 @@ TEMP_MARK = ".filmkit-part"
 
 
 @dataclass(frozen=True)
+class VersionPlan:
+    """One file a render writes: its path, the subtitles burned into it, its card's language(s)."""
+
+    output: Path
+    tracks: tuple[LanguageTrack, ...] = ()  # subtitles to burn, first drawn above second
+    card_langs: tuple[str, ...] = ()  # whose card text ends it (empty when the project has no card)
+
+
+@dataclass(frozen=True)
 class RenderPlan:
+    """Everything one ffmpeg process needs: a timeline, its media, and the versions it writes."""
+
     loaded: LoadedProject
     timeline: Timeline
     media: dict[Path, MediaInfo]
-    output: Path
-    encoding: Encoding
-    tracks: tuple[LanguageTrack, ...] = ()  # subtitles to burn, first drawn above second
+    versions: tuple[VersionPlan, ...]
+    spec: RenderSpec = RenderSpec()
+    safe_area: SafeArea | None = None  # the card's text and logo stay inside (a platform's interface)
+    subtitle_safe_area: SafeArea | None = None
 
-    def args(self, target: Path | None = None, burn: Burn | None = None) -> list[str]:
-        return build_render_args(self.timeline, self.media, target or self.output, self.encoding, burn)
+    @property
+    def output(self) -> Path:
+        return self.versions[0].output
 
-    def write_burn(self, workdir: Path) -> Burn | None:
-        if not self.tracks:
+    @property
+    def tracks(self) -> tuple[LanguageTrack, ...]:
+        return self.versions[0].tracks
+
+    @property
+    def picture(self) -> Picture:
+        return self.spec.picture or Picture(self.timeline.width, self.timeline.height)
+
+    def args(self, target: Path | None = None, burn: Burn | None = None, card: CardImage | None = None) -> list[str]:
+        """The argv of a single-version plan (for --dry-run and tests)."""
+        version = Version(target or self.output, burn, card)
+        return build_render_args(self.timeline, self.media, [version], self.spec)
+
+    def write_burn(self, workdir: Path, version: VersionPlan | None = None) -> Burn | None:
+        tracks = (version or self.versions[0]).tracks
+        if not tracks:
             return None
         assert self.loaded.project.subtitles is not None
-        return write_burn(list(self.tracks), self.timeline, self.loaded.project.subtitles.style, workdir)
+        picture = self.picture
+        return write_burn(list(tracks), self.timeline, self.loaded.project.subtitles.style, workdir,
+                          picture.width, picture.height, safe_area=self.subtitle_safe_area)
+
+    def write_card(self, workdir: Path, version: VersionPlan | None = None) -> CardImage | None:
+        langs = (version or self.versions[0]).card_langs
+        if self.timeline.card is None or not langs:
+            return None
+        return draw_card_file(self.loaded, langs, self.picture, self.safe_area, workdir)
 
 
 @dataclass(frozen=True)
@@ -64,13 +102,15 @@ def load_and_check(project_file: Path) -> tuple[LoadedProject, Timeline, dict[Pa
 def plan_render(
     project_file: Path, output: Path | None = None, encoding: Encoding = Encoding(), lang: str | None = None
 ) -> RenderPlan:
+    """The master (project format) render, with the subtitles of `lang` burned in if given."""
     loaded, timeline, media = load_and_check(project_file)
     langs = parse_langs(lang) if lang else []
     tracks = tuple(prepare_track(loaded, timeline, code) for code in langs)
+    card_langs = card_languages(loaded, langs)
     target = Path(output) if output else default_output(loaded, lang)
     target = target.expanduser().absolute()
     check_output_path(target, protected=[loaded.path, *media, *(t.file.path for t in tracks)])
-    return RenderPlan(loaded, timeline, media, target, encoding, tracks)
+    return RenderPlan(loaded, timeline, media, (VersionPlan(target, tracks, card_langs),), RenderSpec(encoding=encoding))
 
 
 def check_output_path(target: Path, protected: list[Path]) -> None:
@@ -103,12 +143,76 @@ def slugify(title: str) -> str:
 
 
 def render(plan: RenderPlan, on_progress: Callable[[Progress], None] | None = None) -> RenderResult:
-    with _temporary_beside(plan.output) as temp, tempfile.TemporaryDirectory(prefix="filmkit-") as work:
-        burn = plan.write_burn(Path(work))
-        run_ffmpeg(plan.args(temp, burn), on_progress=on_progress, what=f"rendering {plan.output.name}")
-        verify(temp, plan.timeline)
-        os.replace(temp, plan.output)
-    return RenderResult(plan.output, plan.timeline.total_frames, plan.output.stat().st_size)
+    """Render a single-version plan; see `render_all`."""
+    return render_all(plan, on_progress)[0]
+
+
+def render_all(
+    plan: RenderPlan,
+    on_progress: Callable[[Progress], None] | None = None,
+    verify_output: Callable[[Path, VersionPlan], None] | None = None,
+) -> list[RenderResult]:
+    """Every version of `plan` from one ffmpeg process, each moved into place only once all are verified."""
+    with contextlib.ExitStack() as stack:
+        temps = [stack.enter_context(_temporary_beside(version.output)) for version in plan.versions]
+        workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="filmkit-")))
+        versions = []
+        for index, (version, temp) in enumerate(zip(plan.versions, temps)):
+            folder = workdir / str(index)
+            folder.mkdir()
+            versions.append(Version(temp, plan.write_burn(folder, version), plan.write_card(folder, version)))
+        names = ", ".join(version.output.name for version in plan.versions)
+        run_ffmpeg(build_render_args(plan.timeline, plan.media, versions, plan.spec),
+                   on_progress=on_progress, what=f"rendering {names}")
+        for version, temp in zip(plan.versions, temps):
+            verify(temp, plan.timeline, plan.picture, plan.spec.fps)
+            if verify_output is not None:
+                verify_output(temp, version)
+        for version, temp in zip(plan.versions, temps):
+            os.replace(temp, version.output)
+    return [RenderResult(v.output, plan.timeline.total_frames, v.output.stat().st_size) for v in plan.versions]
+
+
+def card_languages(loaded: LoadedProject, langs: list[str]) -> tuple[str, ...]:
+    """Whose card text ends a version: its languages, or the card's first language for the master.
+
+    A version in a language the card has no text for is an error: never a silent English card
+    on the Russian version.
+    """
+    card = loaded.project.card
+    if card is None:
+        return ()
+    if not langs:
+        return (next(iter(card.text)),)
+    missing = [lang for lang in langs if lang not in card.text]
+    if missing:
+        have = ", ".join(card.text)
+        raise ProjectError([loaded.locations.problem(
+            ("card", "text"),
+            f"the card has no text in {', '.join(repr(m) for m in missing)}; it has: {have}. Add "
+            + " ".join(f"`{m}: {{tagline: ..., hashtag: ...}}`" for m in missing)
+            + " under `card: text:` (the card is never shown in another language than the version's)",
+        )])
+    return tuple(langs)
+
+
+def draw_card_file(loaded: LoadedProject, langs: tuple[str, ...], picture: Picture, safe_area: SafeArea | None,
+                   workdir: Path) -> CardImage:
+    """The card for `langs` drawn at the output's size into `workdir`."""
+    from filmkit.card import CardContent, draw_card, save_png
+
+    card = loaded.project.card
+    assert card is not None
+    contents = [CardContent(lang, card.text[lang].tagline, card.text[lang].hashtag, card.text[lang].url) for lang in langs]
+    kind = card.background_kind
+    background: str | Path | None = None if kind == "blur" else card.background if kind == "color" else loaded.resolve(card.background)
+    image = draw_card(
+        contents, picture.width, picture.height, background=background,
+        logo=loaded.resolve(card.logo) if card.logo else None, color=card.color, accent=card.accent,
+        font=card.font, project_dir=loaded.folder, safe_area=safe_area,
+    )
+    png = save_png(image, workdir / f"card_{'+'.join(langs)}_{picture.width}x{picture.height}.png")
+    return CardImage(png, over_blur=kind == "blur")
 
 
 def write_sidecars(plan: RenderPlan) -> list[Path]:
@@ -126,10 +230,11 @@ def write_sidecars(plan: RenderPlan) -> list[Path]:
     return written
 
 
-def verify(path: Path, timeline: Timeline) -> None:
+def verify(path: Path, timeline: Timeline, picture: Picture | None = None, fps: Fraction | None = None) -> None:
     """The file must be exactly what the timeline asks for, or it does not replace anything."""
     from filmkit.errors import MediaError
 
+    picture = picture or Picture(timeline.width, timeline.height)
     try:
         info = probe(path)
     except MediaError as exc:
@@ -138,11 +243,12 @@ def verify(path: Path, timeline: Timeline) -> None:
     if info.video is None or info.audio is None:
         problems.append("a video or audio stream is missing")
     else:
-        if (info.video.width, info.video.height) != (timeline.width, timeline.height):
-            problems.append(f"size {info.video.width}x{info.video.height}, expected {timeline.width}x{timeline.height}")
+        if (info.video.width, info.video.height) != (picture.width, picture.height):
+            problems.append(f"size {info.video.width}x{info.video.height}, expected {picture.width}x{picture.height}")
         frames = count_video_frames(path)
-        if frames != timeline.total_frames:
-            problems.append(f"{frames} frames, expected {timeline.total_frames}")
+        expected = expected_frames(timeline, fps)
+        if frames != expected:
+            problems.append(f"{frames} frames, expected {expected}")
         if info.audio.rate != timeline.audio_rate or info.audio.channels != timeline.channels:
             problems.append(f"audio {info.audio.rate} Hz x{info.audio.channels}, expected {timeline.audio_rate} Hz x{timeline.channels}")
     if problems:
@@ -150,6 +256,13 @@ def verify(path: Path, timeline: Timeline) -> None:
             "the render finished but failed verification: " + "; ".join(problems)
             + ". This is a filmkit bug; please report it with `filmkit render --dry-run` output"
         )
+
+
+def expected_frames(timeline: Timeline, fps: Fraction | None = None) -> int:
+    """Frames of the film at the output rate (the project's, or a platform's when it differs)."""
+    if fps is None or fps == timeline.fps:
+        return timeline.total_frames
+    return math.ceil(timeline.duration * fps - Fraction(1, 2))
 
 
 def _read_umask() -> int:

@@ -1,22 +1,22 @@
-"""PURE: a resolved timeline and probed media in, one ffmpeg argv out. Nothing is run.
+"""PURE: the cut as filter-graph streams: every clip conformed on its own branch, then joined.
 
-Built with typed-ffmpeg so that paths and values are escaped by a library, never by hand.
 Each clip is conformed on its own branch (rate, size, pixel aspect, pixel format, audio
 layout, exact length), then branches are joined by concat (cuts) or xfade/acrossfade
-(transitions). Every branch is cut to an exact number of frames and samples, so the output
-has exactly `timeline.total_frames` frames.
+(transitions). Every branch is cut to an exact number of frames and samples, so the cut has
+exactly `timeline.cut_frames` frames. Nothing is run; typed-ffmpeg escapes every value.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
 
 import typed_ffmpeg as ff
 
+from filmkit.graph.picture import Picture, fit_picture
 from filmkit.probe import MediaInfo
 from filmkit.project.timeline import Clip, MusicBed, Timeline
 from filmkit.timecode import format_rate, frames_to_seconds, seconds_arg
@@ -24,8 +24,6 @@ from filmkit.timecode import format_rate, frames_to_seconds, seconds_arg
 # Decode a little past each event's end: VFR and low-rate sources may need their next frame
 # to fill the last output frame. The trim filter then cuts to the exact frame.
 READ_MARGIN = Fraction(1, 4)
-
-MUXERS = {".mp4": "mp4", ".m4v": "mp4", ".mov": "mov", ".mkv": "matroska"}
 
 # Every clip is read from a little before its in point and trimmed in the graph. An input seek
 # straight to the in point drops the source frame that is on screen there whenever the source's
@@ -40,66 +38,54 @@ IMPRECISE_SEEK_PREROLL = Fraction(10)  # seconds; longer than the keyframe inter
 
 
 @dataclass(frozen=True)
-class Encoding:
-    """How the master is encoded; platform presets (later) provide their own."""
-
-    video_codec: str = "libx264"
-    preset: str = "fast"  # x264 speed/size trade-off; "fast" keeps editor renders quick
-    crf: int = 18  # visually lossless for a master (x264 documentation: 17-18)
-    audio_codec: str = "aac"
-    audio_bitrate: str = "192k"
-    pix_fmt: str = "yuv420p"  # 4:2:0, what every player and platform decodes
-    faststart: bool = True  # moov atom first, so players start before the download ends
-
-
-@dataclass(frozen=True)
-class Burn:
-    """Subtitles to burn over the cut: a styled ASS file and the folder of its fonts."""
-
-    ass_file: Path
-    fonts_dir: Path
-
-
-@dataclass(frozen=True)
 class Branch:
-    video: ff.VideoStream
-    audio: ff.AudioStream
+    video: ff.VideoStream | None  # None when only the sound is built (loudness measurement)
+    audio: ff.AudioStream | None  # None when only the picture is built (stills for proof sheets)
     frames: int
 
 
-def build_render_args(
-    timeline: Timeline,
-    media: Mapping[Path, MediaInfo],
-    output: Path,
-    encoding: Encoding = Encoding(),
-    burn: Burn | None = None,
-) -> list[str]:
-    """The ffmpeg arguments (without the binary) that render `timeline` to `output`."""
-    video, audio = build_streams(timeline, media, burn)
-    return _output(timeline, video, audio, output, encoding)
+def build_cut(timeline: Timeline, media: Mapping[Path, MediaInfo], picture: Picture) -> Branch:
+    """The cut's picture (fitted into `picture`) and its own sound, before music and card."""
+    branches = [_clip_branch(timeline, clip, media, picture) for clip in timeline.clips]
+    return _join(timeline, branches)
 
 
-def build_streams(
-    timeline: Timeline, media: Mapping[Path, MediaInfo], burn: Burn | None = None
-) -> tuple[ff.VideoStream, ff.AudioStream]:
-    """The film's picture and sound as filter-graph streams, before any output stage."""
-    branches = [_clip_branch(timeline, clip, media) for clip in timeline.clips]
-    joined = _join(timeline, branches)
-    audio = _mix_music(timeline, joined.audio, media)
-    video = joined.video
-    if burn is not None:
-        # `ass` (not `subtitles`) so libass shapes with HarfBuzz: PLATFORMS.md pitfall 1.
-        video = video.ass(filename=str(burn.ass_file), fontsdir=str(burn.fonts_dir), shaping="complex")
-    return video, audio
+def build_cut_picture(timeline: Timeline, media: Mapping[Path, MediaInfo], picture: Picture) -> ff.VideoStream:
+    """The cut's picture alone: an output of frames must not be handed an unused sound."""
+    branches = [replace(_clip_branch(timeline, clip, media, picture), audio=None) for clip in timeline.clips]
+    video = _join(timeline, branches).video
+    assert video is not None
+    return video
 
 
-def _clip_branch(timeline: Timeline, clip: Clip, media: Mapping[Path, MediaInfo]) -> Branch:
+def build_cut_audio(timeline: Timeline, media: Mapping[Path, MediaInfo]) -> ff.AudioStream:
+    """The cut's sound alone: no picture is decoded (for measuring loudness quickly)."""
+    branches = [_clip_branch(timeline, clip, media, None) for clip in timeline.clips]
+    audio = _join(timeline, branches).audio
+    assert audio is not None
+    return audio
+
+
+def last_frame(timeline: Timeline, media: Mapping[Path, MediaInfo], picture: Picture, frames: int) -> ff.VideoStream:
+    """The cut's last frame held for `frames` frames (the card's blurred background)."""
+    last = max(timeline.clips, key=lambda clip: clip.record_end)
+    still = replace(last, src_in=last.src_in + last.frames - 1 if last.kind == "media" else 0, frames=1,
+                    record_start=0, join=None)
+    video = _clip_branch(timeline, still, media, picture).video
+    assert video is not None
+    return video.tpad(stop=frames - 1, stop_mode="clone").trim(end_frame=frames)
+
+
+def _clip_branch(timeline: Timeline, clip: Clip, media: Mapping[Path, MediaInfo], picture: Picture | None) -> Branch:
+    """One event conformed; `picture` None builds its sound only."""
+    if picture is None:
+        return Branch(None, _clip_audio(timeline, clip, media), clip.frames)
     if clip.kind == "color":
         video = ff.sources.color(
             color=clip.color or "black",
-            size=f"{timeline.width}x{timeline.height}",
+            size=f"{picture.width}x{picture.height}",
             rate=format_rate(timeline.fps),
-        ).trim(end_frame=clip.frames).setsar(sar="1").format(pix_fmts="yuv420p").settb(expr=_frame_tb(timeline))
+        ).trim(end_frame=clip.frames).setsar(sar="1").format(pix_fmts="yuv420p").settb(expr=frame_tb(timeline))
         return Branch(video, _silence(timeline, clip), clip.frames)
 
     assert clip.source is not None
@@ -107,18 +93,28 @@ def _clip_branch(timeline: Timeline, clip: Clip, media: Mapping[Path, MediaInfo]
     seconds = frames_to_seconds(clip.frames, timeline.fps)
     if clip.kind == "image":
         stream = ff.input(clip.source, t=seconds_arg(seconds + READ_MARGIN), extra_options=_image_options(timeline, info))
-        video = _conform_video(timeline, stream.video, info, clip.frames)
+        video = _conform_video(timeline, stream.video, info, clip, picture)
         return Branch(video, _silence(timeline, clip), clip.frames)
 
     seek, skip = seek_point(clip.src_in, timeline.fps, info)
-    options = {"ss": seconds_arg(seek)} if seek else {}
-    stream = ff.input(clip.source, t=seconds_arg(skip + seconds + READ_MARGIN), **options)
-    video = _conform_video(timeline, stream.video, info, clip.frames, skip)
-    if info.audio is None:
-        audio = _silence(timeline, clip)
-    else:
-        audio = _conform_audio(timeline, stream.audio, _clip_samples(timeline, clip), clip.gain_db, skip)
-    return Branch(video, audio, clip.frames)
+    options: dict[str, object] = {"ss": seconds_arg(seek)} if seek else {}
+    # Picture and sound are read as two inputs (-an / -vn). ffmpeg wakes an input when the
+    # graph wants any of its streams; with one input, acrossfade asking for the next clip's
+    # sound early made its whole picture pile up in front of xfade (2.6 GB for a 46 s cut).
+    stream = ff.input(clip.source, t=seconds_arg(skip + seconds + READ_MARGIN), **options, extra_options={"an": True})
+    video = _conform_video(timeline, stream.video, info, clip, picture, skip)
+    return Branch(video, _clip_audio(timeline, clip, media), clip.frames)
+
+
+def _clip_audio(timeline: Timeline, clip: Clip, media: Mapping[Path, MediaInfo]) -> ff.AudioStream:
+    if clip.kind != "media" or clip.source is None or media[clip.source].audio is None:
+        return _silence(timeline, clip)
+    info = media[clip.source]
+    seek, skip = seek_point(clip.src_in, timeline.fps, info)
+    options: dict[str, object] = {"ss": seconds_arg(seek)} if seek else {}
+    seconds = frames_to_seconds(clip.frames, timeline.fps)
+    stream = ff.input(clip.source, t=seconds_arg(skip + seconds + READ_MARGIN), **options, extra_options={"vn": True})
+    return _conform_audio(timeline, stream.audio, _clip_samples(timeline, clip), clip.gain_db, skip)
 
 
 def _image_options(timeline: Timeline, info: MediaInfo) -> dict[str, object]:
@@ -137,54 +133,35 @@ def seek_point(src_in: int, fps: Fraction, info: MediaInfo) -> tuple[Fraction, F
 
 
 def _conform_video(
-    timeline: Timeline, video: ff.VideoStream, info: MediaInfo, frames: int, skip: Fraction = Fraction(0)
+    timeline: Timeline, video: ff.VideoStream, info: MediaInfo, clip: Clip, picture: Picture,
+    skip: Fraction = Fraction(0),
 ) -> ff.VideoStream:
-    """Constant rate, exact length, fitted inside the frame with square pixels, 8-bit 4:2:0.
+    """Constant rate, exact length, fitted into the output frame with square pixels, 8-bit 4:2:0.
 
     `skip` seconds of the input are dropped first (fps starts there), for sources read from
     before their in point.
     """
     assert info.video is not None
-    width, height = fit_inside(info.video.display_aspect, timeline.width, timeline.height)
     video = (
         video.fps(fps=format_rate(timeline.fps), start_time=seconds_arg(skip) if skip else 0)
         .tpad(stop=-1, stop_mode="clone")
-        .trim(end_frame=frames)
+        .trim(end_frame=clip.frames)
     )
     if skip:
         video = video.setpts(expr="PTS-STARTPTS")  # concat and xfade expect each branch to start at 0
     return (
-        video.scale(w=width, h=height, flags="bicubic")
-        .setsar(sar="1")
-        .pad(
-            width=timeline.width,
-            height=timeline.height,
-            x=(timeline.width - width) // 2,
-            y=(timeline.height - height) // 2,
-            color="black",
-        )
+        fit_picture(video, info.video.display_aspect, picture, clip.focus)
         .format(pix_fmts="yuv420p")
-        .settb(expr=_frame_tb(timeline))
+        .settb(expr=frame_tb(timeline))
     )
 
 
-def _frame_tb(timeline: Timeline) -> str:
+def frame_tb(timeline: Timeline) -> str:
     """One tick per frame: xfade and concat need identical time bases on their inputs."""
     return format_rate(1 / timeline.fps)
 
 
-def fit_inside(aspect: Fraction, width: int, height: int) -> tuple[int, int]:
-    """Largest even-sized picture of `aspect` (in square pixels) that fits width x height."""
-    if aspect >= Fraction(width, height):
-        return width, min(height, _even(width / aspect))
-    return min(width, _even(height * aspect)), height
-
-
-def _even(value: Fraction) -> int:
-    return max(2, 2 * round(value / 2))
-
-
-def _layout(timeline: Timeline) -> str:
+def layout(timeline: Timeline) -> str:
     return "stereo" if timeline.channels == 2 else "mono"
 
 
@@ -196,7 +173,7 @@ def _conform_audio(
     if skip:
         audio = audio.atrim(start=seconds_arg(skip)).asetpts(expr="PTS-STARTPTS")
     audio = (
-        audio.aformat(sample_fmts="fltp", sample_rates=str(timeline.audio_rate), channel_layouts=_layout(timeline))
+        audio.aformat(sample_fmts="fltp", sample_rates=str(timeline.audio_rate), channel_layouts=layout(timeline))
         .apad()
         .atrim(end_sample=samples)
     )
@@ -207,7 +184,7 @@ def _conform_audio(
 
 def _silence(timeline: Timeline, clip: Clip) -> ff.AudioStream:
     return ff.sources.anullsrc(
-        channel_layout=_layout(timeline), sample_rate=str(timeline.audio_rate)
+        channel_layout=layout(timeline), sample_rate=str(timeline.audio_rate)
     ).atrim(end_sample=_clip_samples(timeline, clip))
 
 
@@ -235,20 +212,24 @@ def _join(timeline: Timeline, branches: list[Branch]) -> Branch:
         assert first.join is not None
         overlap = first.join.frames
         offset = frames_to_seconds(result.frames - overlap, timeline.fps)
-        video = result.video.xfade(
-            segment.video,
-            transition=first.join.xfade,
-            duration=seconds_arg(frames_to_seconds(overlap, timeline.fps)),
-            offset=seconds_arg(offset),
-        )
+        video = None
+        if result.video is not None and segment.video is not None:
+            video = result.video.xfade(
+                segment.video,
+                transition=first.join.xfade,
+                duration=seconds_arg(frames_to_seconds(overlap, timeline.fps)),
+                offset=seconds_arg(offset),
+            )
         overlap_samples = timeline.sample_at(result_end) - timeline.sample_at(first.record_start)
-        audio = ff.afilter(
-            result.audio,
-            segment.audio,
-            name="acrossfade",
-            input_typings=("audio", "audio"),
-            nb_samples=overlap_samples,
-        )
+        audio = None
+        if result.audio is not None and segment.audio is not None:
+            audio = ff.afilter(
+                result.audio,
+                segment.audio,
+                name="acrossfade",
+                input_typings=("audio", "audio"),
+                nb_samples=overlap_samples,
+            )
         result = Branch(video, audio, result.frames + segment.frames - overlap)
         result_end = run[-1][0].record_end
     assert result is not None
@@ -258,13 +239,20 @@ def _join(timeline: Timeline, branches: list[Branch]) -> Branch:
 def _concat(timeline: Timeline, branches: list[Branch]) -> Branch:
     if len(branches) == 1:
         return branches[0]
+    frames = sum(branch.frames for branch in branches)
+    if any(branch.video is None for branch in branches):
+        sound = ff.filters.concat(*(branch.audio for branch in branches), n=len(branches), v=0, a=1)
+        return Branch(None, sound.audio(0), frames)
+    if any(branch.audio is None for branch in branches):
+        picture = ff.filters.concat(*(branch.video for branch in branches), n=len(branches), v=1, a=0)
+        return Branch(picture.video(0).settb(expr=frame_tb(timeline)), None, frames)
     streams = [s for branch in branches for s in (branch.video, branch.audio)]
     node = ff.filters.concat(*streams, n=len(branches), v=1, a=1)
-    video = node.video(0).settb(expr=_frame_tb(timeline))
-    return Branch(video, node.audio(0), sum(branch.frames for branch in branches))
+    video = node.video(0).settb(expr=frame_tb(timeline))
+    return Branch(video, node.audio(0), frames)
 
 
-def _mix_music(timeline: Timeline, audio: ff.AudioStream, media: Mapping[Path, MediaInfo]) -> ff.AudioStream:
+def mix_music(timeline: Timeline, audio: ff.AudioStream, media: Mapping[Path, MediaInfo]) -> ff.AudioStream:
     beds = [bed for bed in (_music_branch(timeline, bed, media) for bed in timeline.music) if bed is not None]
     if not beds:
         return audio
@@ -288,11 +276,11 @@ def _music_branch(timeline: Timeline, bed: MusicBed, media: Mapping[Path, MediaI
         return None
     start = frames_to_seconds(bed.src_in, timeline.fps)
     options = {"ss": seconds_arg(start)} if start else {}
-    stream = ff.input(bed.source, t=seconds_arg(length + READ_MARGIN), **options)
+    stream = ff.input(bed.source, t=seconds_arg(length + READ_MARGIN), **options, extra_options={"vn": True})
     samples = round(length * timeline.audio_rate)
     audio = (
         stream.audio.aresample(sample_rate=timeline.audio_rate, extra_options={"first_pts": 0})
-        .aformat(sample_fmts="fltp", sample_rates=str(timeline.audio_rate), channel_layouts=_layout(timeline))
+        .aformat(sample_fmts="fltp", sample_rates=str(timeline.audio_rate), channel_layouts=layout(timeline))
         .atrim(end_sample=samples)
     )
     if bed.fade_in:
@@ -306,38 +294,3 @@ def _music_branch(timeline: Timeline, bed: MusicBed, media: Mapping[Path, MediaI
     if delay:
         audio = audio.adelay(delays=f"{delay}S", all=True)
     return audio
-
-
-def build_frames_args(
-    timeline: Timeline,
-    media: Mapping[Path, MediaInfo],
-    frames: list[int],
-    pattern: Path,
-    width: int,
-    burn: Burn | None = None,
-) -> list[str]:
-    """Arguments that write the given record frames (scaled to `width`) as numbered PNG files."""
-    video, _ = build_streams(timeline, media, burn)
-    wanted = "+".join(f"eq(n,{frame})" for frame in sorted(set(frames)))
-    picked = video.select(expr=wanted).video(0).scale(w=width, h=-2, flags="bicubic")
-    node = ff.output(picked, filename=str(pattern), extra_options={"fps_mode": "passthrough", "f": "image2"})
-    return node.global_args(y=True).compile()[1:]
-
-
-def _output(timeline: Timeline, video: ff.VideoStream, audio: ff.AudioStream, output: Path, encoding: Encoding) -> list[str]:
-    options: dict[str, object] = {
-        "c:v": encoding.video_codec,
-        "preset": encoding.preset,
-        "crf": encoding.crf,
-        "pix_fmt": encoding.pix_fmt,
-        "c:a": encoding.audio_codec,
-        "b:a": encoding.audio_bitrate,
-        "ar": timeline.audio_rate,
-        "ac": timeline.channels,
-        "f": MUXERS.get(output.suffix.lower(), "mp4"),
-    }
-    if encoding.faststart:
-        options["movflags"] = "+faststart"
-    node = ff.output(video, audio, filename=str(output), extra_options=options).global_args(y=True)
-    argv = node.compile()
-    return argv[1:]  # the binary is chosen by filmkit.ffmpeg

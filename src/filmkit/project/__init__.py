@@ -2,9 +2,9 @@
 
 from filmkit.project.load import LoadedProject, Locations, load_project
 from filmkit.project.schema import Project
-from filmkit.project.timeline import Clip, Join, MusicBed, Timeline, build_timeline
+from filmkit.project.timeline import CardTiming, Clip, Join, MusicBed, Timeline, build_timeline
 
 __all__ = [
-    "Clip", "Join", "LoadedProject", "Locations", "MusicBed", "Project", "Timeline",
+    "CardTiming", "Clip", "Join", "LoadedProject", "Locations", "MusicBed", "Project", "Timeline",
     "build_timeline", "load_project",
 ]

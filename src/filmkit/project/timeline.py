@@ -43,6 +43,7 @@ class Clip:
     record_start: int
     join: Join | None  # None: a straight cut (or the first clip)
     gain_db: float
+    focus: float = 0.5  # horizontal centre kept when a platform crops the picture
 
     @property
     def record_end(self) -> int:
@@ -62,6 +63,16 @@ class MusicBed:
 
 
 @dataclass(frozen=True)
+class CardTiming:
+    """The closing card after the cut: it never shortens the cut (see graph.finish)."""
+
+    frames: int
+    fade_in: int  # frames over which the card comes in (by `join`)
+    fade_out: int  # frames over which it fades to black at the very end
+    join: str | None  # xfade transition bringing the card in; None for a straight cut
+
+
+@dataclass(frozen=True)
 class Timeline:
     title: str
     width: int
@@ -71,10 +82,20 @@ class Timeline:
     channels: int
     clips: tuple[Clip, ...]
     music: tuple[MusicBed, ...]
+    card: CardTiming | None = None
+
+    @property
+    def cut_frames(self) -> int:
+        """Frames of the cut alone: subtitles live here, the card follows."""
+        return max(clip.record_end for clip in self.clips)
 
     @property
     def total_frames(self) -> int:
-        return max(clip.record_end for clip in self.clips)
+        return self.cut_frames + (self.card.frames if self.card else 0)
+
+    @property
+    def cut_duration(self) -> Fraction:
+        return Fraction(self.cut_frames) / self.fps
 
     @property
     def duration(self) -> Fraction:
@@ -115,6 +136,7 @@ def build_timeline(loaded: LoadedProject) -> Timeline:
         record = clip.record_end
 
     music = [_resolve_music(loaded, i, frames_of) for i in range(len(project.music))]
+    card = _resolve_card(loaded, frames_of, problems) if project.card is not None else None
     if problems:
         raise ProjectError(problems)
     size = project.format.size
@@ -127,7 +149,32 @@ def build_timeline(loaded: LoadedProject) -> Timeline:
         channels=project.format.audio.channels,
         clips=tuple(clips),
         music=tuple(bed for bed in music if bed is not None),
+        card=card,
     )
+
+
+def _resolve_card(loaded: LoadedProject, frames_of, problems: list[Problem]) -> CardTiming | None:
+    card = loaded.project.card
+    assert card is not None
+    frames = frames_of(card.duration, ("card", "duration"))
+    fade_in = frames_of(card.fade.in_, ("card", "fade", "in"))
+    fade_out = frames_of(card.fade.out, ("card", "fade", "out"))
+    if frames is None or fade_in is None or fade_out is None:
+        return None
+    fps = loaded.project.format.fps
+    if frames <= 0:
+        problems.append(loaded.locations.problem(("card", "duration"), f"duration {card.duration!r} is shorter than one frame; give the card at least 1 second, e.g. duration: 4"))
+        return None
+    if fade_in < 0 or fade_out < 0 or fade_in + fade_out > frames:
+        problems.append(loaded.locations.problem(
+            ("card", "fade"),
+            f"fades of {format_seconds(fade_in, fps)} in and {format_seconds(fade_out, fps)} out do not fit in a card of "
+            f"{format_seconds(frames, fps)}; they must be 0 or more and together at most the card's duration. "
+            "Shorten the fades or lengthen the card",
+        ))
+        return None
+    join = None if card.transition == "cut" or fade_in == 0 else XFADE_NAME.get(card.transition, card.transition)
+    return CardTiming(frames=frames, fade_in=fade_in if join else 0, fade_out=fade_out, join=join)
 
 
 def _resolve_event(loaded: LoadedProject, index: int, event: Event, frames_of, problems: list[Problem]) -> Clip | None:
@@ -172,6 +219,7 @@ def _resolve_event(loaded: LoadedProject, index: int, event: Event, frames_of, p
     return Clip(
         index=index, kind=event.kind, source=source, media_name=event.media, color=event.color,
         src_in=src_in, frames=frames, record_start=0, join=None, gain_db=float(event.gain_db),
+        focus=float(event.focus),
     )
 
 

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from filmkit.safearea import SafeArea
 from filmkit.fonts import CJK_SCRIPTS, RTL_SCRIPTS, FontChoice, dominant_script, line_height_units
 from filmkit.subtitles.model import Cue
 
@@ -56,11 +57,19 @@ class Track:
     fonts: dict[str, FontChoice] = field(default_factory=dict)  # script -> face
 
 
-def build_ass(tracks: Sequence[Track], width: int, height: int, style: AssStyle = AssStyle()) -> str:
-    """The complete ASS document; the first track is drawn above the second (bilingual burn)."""
+def build_ass(
+    tracks: Sequence[Track], width: int, height: int, style: AssStyle = AssStyle(), safe_area: SafeArea | None = None
+) -> str:
+    """The complete ASS document; the first track is drawn above the second (bilingual burn).
+
+    With a platform's `safe_area`, lines are kept inside it: narrower, and lifted above the
+    platform's own caption and button bars.
+    """
     vertical = height > width
+    safe = safe_area or SafeArea()
     em = height * (EM_VERTICAL if vertical else EM_LANDSCAPE) * style.font_scale
-    max_width = width * (WIDTH_VERTICAL if vertical else WIDTH_LANDSCAPE)
+    side_l, side_r = round(safe.left * width), round(safe.right * width)
+    max_width = min(width * (WIDTH_VERTICAL if vertical else WIDTH_LANDSCAPE), width - side_l - side_r)
     unit = min(width, height) / 1080
     styles: dict[str, tuple[FontChoice, bool]] = {}
     placed: list[list[Placed]] = []
@@ -77,16 +86,18 @@ def build_ass(tracks: Sequence[Track], width: int, height: int, style: AssStyle 
 
     header = _header(width, height)
     style_lines = [_style_line(name, font, rtl, em, style, unit) for name, (font, rtl) in styles.items()]
-    margin_v = round(style.margin * height)
+    edge = safe.top if style.position == "top" else safe.bottom
+    margin_v = round(max(style.margin, edge + style.margin / 3 if edge else 0) * height)
+    sides = (side_l, side_r)
     events_text = []
     # The lower track is written first, so libass's collision handling could only ever push
     # the upper one further up; the upper track is lifted by the lower block's real height.
     lower = placed[1] if len(placed) > 1 else []
     for event in lower:
-        events_text.append(_dialogue(event, margin_v))
+        events_text.append(_dialogue(event, margin_v, sides))
     for event in placed[0] if placed else []:
         lift = _height_below(event.cue, lower)
-        events_text.append(_dialogue(event, margin_v + (round(lift + 0.3 * em) if lift else 0)))
+        events_text.append(_dialogue(event, margin_v + (round(lift + 0.3 * em) if lift else 0), sides))
     return "\n".join([header, *style_lines, "", _EVENTS_HEADER, *events_text, ""])
 
 
@@ -160,9 +171,10 @@ def ass_color(hex_color: str, transparency: float = 0.0) -> str:
     return f"&H{alpha:02X}{blue}{green}{red}".upper()
 
 
-def _dialogue(event: Placed, margin_v: int) -> str:
+def _dialogue(event: Placed, margin_v: int, sides: tuple[int, int] = (0, 0)) -> str:
     text = "\\N".join(_escape(line) for line in event.lines)
-    return f"Dialogue: 0,{ass_time(event.cue.start)},{ass_time(event.cue.end)},{event.style},,0,0,{margin_v},,{text}"
+    left, right = sides
+    return f"Dialogue: 0,{ass_time(event.cue.start)},{ass_time(event.cue.end)},{event.style},,{left},{right},{margin_v},,{text}"
 
 
 def ass_time(seconds: Fraction) -> str:

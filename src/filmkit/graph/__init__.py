@@ -1,0 +1,29 @@
+"""PURE: a resolved timeline and probed media in, ffmpeg argv out. Nothing is run.
+
+`cut` assembles the cut (one conformed branch per event, joined); `picture` fits sources into
+the output frame (pad, crop, blur); `finish` adds subtitles, the card, music and loudness and
+writes one or several versions. Built with typed-ffmpeg so nothing is escaped by hand.
+"""
+
+from filmkit.graph.cut import IMPRECISE_SEEK, IMPRECISE_SEEK_PREROLL, READ_MARGIN, SEEK_PREROLL, music_length, seek_point
+from filmkit.graph.finish import (
+    MUXERS,
+    Burn,
+    CardImage,
+    Encoding,
+    Loudness,
+    LoudnessTarget,
+    RenderSpec,
+    Version,
+    build_frames_args,
+    build_loudness_args,
+    build_render_args,
+    build_still_args,
+)
+from filmkit.graph.picture import REFRAMES, Picture, Reframe, cover, fit_inside
+
+__all__ = [
+    "IMPRECISE_SEEK", "IMPRECISE_SEEK_PREROLL", "MUXERS", "READ_MARGIN", "REFRAMES", "SEEK_PREROLL",
+    "Burn", "CardImage", "Encoding", "Loudness", "LoudnessTarget", "Picture", "Reframe", "RenderSpec", "Version",
+    "build_frames_args", "build_loudness_args", "build_render_args", "build_still_args", "cover", "fit_inside", "music_length", "seek_point",
+]

@@ -1,0 +1,278 @@
+"""PURE: from the cut to finished files: subtitles, the closing card, music, loudness, encoding.
+
+One ffmpeg process can write several versions of the same picture geometry (the languages of
+one platform): the cut is decoded and assembled once and split, and each version gets its
+own subtitles and card before its encoder. Nothing here runs anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+
+import typed_ffmpeg as ff
+
+from filmkit.graph.cut import build_cut, build_cut_audio, build_cut_picture, frame_tb, last_frame, layout, mix_music
+from filmkit.graph.picture import BLUR_DIM, BLUR_DOWNSCALE, Picture, blur_radii
+from filmkit.probe import MediaInfo
+from filmkit.project.timeline import CardTiming, Timeline
+from filmkit.timecode import format_rate, frames_to_seconds, seconds_arg
+
+MUXERS = {".mp4": "mp4", ".m4v": "mp4", ".mov": "mov", ".mkv": "matroska"}
+
+
+@dataclass(frozen=True)
+class Encoding:
+    """Encoder settings: the master's defaults, or a platform preset's."""
+
+    video_codec: str = "libx264"
+    preset: str = "fast"  # x264 speed/size trade-off; "fast" keeps editor renders quick
+    crf: int = 18  # visually lossless for a master (x264 documentation: 17-18)
+    audio_codec: str = "aac"
+    audio_bitrate: str = "192k"
+    pix_fmt: str = "yuv420p"  # 4:2:0, what every player and platform decodes
+    faststart: bool = True  # moov atom first, so players start before the download ends
+    profile: str | None = None  # H.264 profile, e.g. "high"
+    level: str | None = None  # e.g. "4.2"
+    gop: int | None = None  # keyframe interval in frames (fixed: no scene-cut keyframes)
+    closed_gop: bool = False
+    bframes: int | None = None
+    maxrate_kbps: int | None = None  # VBV cap (with CRF: "capped CRF")
+    bufsize_kbps: int | None = None
+    audio_rate: int | None = None  # default: the project's
+    audio_channels: int | None = None
+    edit_list: bool = True  # False: no MP4 edit list (YouTube asks for none)
+
+
+@dataclass(frozen=True)
+class Burn:
+    """Subtitles to burn over the cut: a styled ASS file and the folder of its fonts."""
+
+    ass_file: Path
+    fonts_dir: Path
+
+
+@dataclass(frozen=True)
+class CardImage:
+    """The drawn card: opaque, or transparent to lie over the cut's last frame, blurred."""
+
+    png: Path
+    over_blur: bool = False
+
+
+@dataclass(frozen=True)
+class Loudness:
+    """What a first pass measured of the film's mix (EBU R128 / ITU BS.1770)."""
+
+    integrated: float  # LUFS
+    true_peak: float  # dBTP
+    lra: float  # LU
+    threshold: float  # LUFS, the gating threshold loudnorm needs back
+
+
+@dataclass(frozen=True)
+class LoudnessTarget:
+    integrated: float
+    true_peak: float
+    lra: float
+    measured: Loudness
+
+
+@dataclass(frozen=True)
+class Version:
+    """One output file: its path and what only it carries."""
+
+    path: Path
+    burn: Burn | None = None
+    card: CardImage | None = None
+
+
+@dataclass(frozen=True)
+class RenderSpec:
+    """Everything the versions of one render share."""
+
+    picture: Picture | None = None  # default: the project's frame, sources padded
+    encoding: Encoding = field(default_factory=Encoding)
+    loudness: LoudnessTarget | None = None
+    fps: Fraction | None = None  # output rate when a platform needs another; default the project's
+
+
+def build_render_args(
+    timeline: Timeline, media: Mapping[Path, MediaInfo], versions: Sequence[Version], spec: RenderSpec = RenderSpec()
+) -> list[str]:
+    """The ffmpeg arguments (without the binary) that write every version in one process."""
+    picture = spec.picture or Picture(timeline.width, timeline.height)
+    cut = build_cut(timeline, media, picture)
+    assert cut.video is not None and cut.audio is not None
+    audio = film_audio(timeline, media, cut.audio)
+    if spec.loudness is not None:
+        audio = _normalize(timeline, audio, spec.loudness)
+    outputs = []
+    for version in versions:
+        video = finish_picture(timeline, media, picture, cut.video, version)
+        if spec.fps is not None and spec.fps != timeline.fps:
+            video = video.fps(fps=format_rate(spec.fps))
+        outputs.append(_output(timeline, video, audio, version.path, spec.encoding))
+    node = outputs[0] if len(outputs) == 1 else ff.merge_outputs(*outputs)
+    return node.global_args(y=True).compile()[1:]  # the binary is chosen by filmkit.ffmpeg
+
+
+def film_audio(timeline: Timeline, media: Mapping[Path, MediaInfo], cut_audio: ff.AudioStream) -> ff.AudioStream:
+    """The cut's sound, silence under the card, and the music beds over both."""
+    audio = cut_audio
+    if timeline.card is not None:
+        samples = timeline.sample_at(timeline.total_frames) - timeline.sample_at(timeline.cut_frames)
+        silence = ff.sources.anullsrc(channel_layout=layout(timeline), sample_rate=str(timeline.audio_rate))
+        audio = ff.filters.concat(audio, silence.atrim(end_sample=samples), n=2, v=0, a=1).audio(0)
+    return mix_music(timeline, audio, media)
+
+
+def finish_picture(
+    timeline: Timeline, media: Mapping[Path, MediaInfo], picture: Picture, cut: ff.VideoStream, version: Version
+) -> ff.VideoStream:
+    """Subtitles over the cut, then the card after it."""
+    card = timeline.card
+    video = cut
+    if card is not None and card.fade_in:
+        # The card comes in over a held last frame: the cut is never shortened by its card.
+        video = video.tpad(stop=card.fade_in, stop_mode="clone")
+    if version.burn is not None:
+        # `ass` (not `subtitles`) so libass shapes with HarfBuzz: PLATFORMS.md pitfall 1.
+        video = video.ass(filename=str(version.burn.ass_file), fontsdir=str(version.burn.fonts_dir), shaping="complex")
+    if card is None:
+        return video
+    assert version.card is not None, "a timeline with a card needs a drawn card per version"
+    card_video = _card_picture(timeline, media, picture, card, version.card)
+    if card.join is None:
+        return ff.filters.concat(video, card_video, n=2, v=1, a=0).video(0).settb(expr=frame_tb(timeline))
+    return video.xfade(
+        card_video,
+        transition=card.join,
+        duration=seconds_arg(frames_to_seconds(card.fade_in, timeline.fps)),
+        offset=seconds_arg(frames_to_seconds(timeline.cut_frames, timeline.fps)),
+    )
+
+
+def _card_picture(
+    timeline: Timeline, media: Mapping[Path, MediaInfo], picture: Picture, card: CardTiming, image: CardImage
+) -> ff.VideoStream:
+    seconds = frames_to_seconds(card.frames, timeline.fps)
+    drawn = ff.input(image.png, t=seconds_arg(seconds + 1), extra_options={"loop": 1, "framerate": format_rate(timeline.fps)})
+    text = drawn.video.trim(end_frame=card.frames)
+    if image.over_blur:
+        background = _blurred(last_frame(timeline, media, picture, card.frames), picture)
+        video = background.overlay(text.format(pix_fmts="rgba"), x=0, y=0, eof_action="pass")
+    else:
+        video = text
+    video = video.format(pix_fmts="yuv420p").setsar(sar="1")
+    if card.fade_out:
+        video = video.fade(type="out", start_frame=card.frames - card.fade_out, nb_frames=card.fade_out)
+    return video.settb(expr=frame_tb(timeline))
+
+
+def _blurred(video: ff.VideoStream, picture: Picture) -> ff.VideoStream:
+    """A soft, dimmed copy of the picture (the same recipe as the `blur` reframe's fill)."""
+    small_w, small_h = (max(2, 2 * round(side / BLUR_DOWNSCALE / 2)) for side in (picture.width, picture.height))
+    return (
+        video.scale(w=small_w, h=small_h, flags="fast_bilinear")
+        .boxblur(**blur_radii(small_w, small_h), luma_power=3)
+        .eq(brightness=str(2 * BLUR_DIM))
+        .scale(w=picture.width, h=picture.height, flags="bilinear")
+        .setsar(sar="1")
+    )
+
+
+def _normalize(timeline: Timeline, audio: ff.AudioStream, target: LoudnessTarget) -> ff.AudioStream:
+    """Second pass of two-pass loudnorm: with the first pass's measurement it is a plain gain.
+
+    loudnorm applies one linear gain only when the measured range fits the target range (and
+    is not 0) and the true peak stays under the ceiling; otherwise it compresses. The film's
+    dynamics are the editor's, so the range asked for is never narrower than the film's own:
+    only a true peak that would pass the ceiling makes loudnorm limit.
+    """
+    measured = target.measured
+    lra = max(0.1, round(measured.lra, 1))
+    return audio.loudnorm(
+        I=target.integrated, TP=target.true_peak, LRA=max(target.lra, min(50.0, lra + 0.1)),
+        measured_I=round(measured.integrated, 2), measured_TP=round(measured.true_peak, 2),
+        measured_LRA=lra, measured_thresh=round(measured.threshold, 2),
+        linear=True, print_format="summary",
+    ).aresample(sample_rate=timeline.audio_rate)  # loudnorm works at 192 kHz
+
+
+def build_loudness_args(timeline: Timeline, media: Mapping[Path, MediaInfo]) -> list[str]:
+    """First pass: the film's mix measured (EBU R128 summary on stderr), sound only, nothing written.
+
+    ebur128, not loudnorm's own first pass: loudnorm misreads a short film that ends in silence
+    (a 4 s mix with a silent card read 2 dB quieter than ebur128 and its own second pass).
+    """
+    audio = film_audio(timeline, media, build_cut_audio(timeline, media))
+    measured = ff.afilter(audio, name="ebur128", input_typings=("audio",), peak="true")
+    node = ff.output(measured, filename="-", extra_options={"f": "null"})
+    return node.global_args(y=True).compile()[1:]
+
+
+def build_frames_args(
+    timeline: Timeline,
+    media: Mapping[Path, MediaInfo],
+    frames: list[int],
+    pattern: Path,
+    width: int,
+    burn: Burn | None = None,
+) -> list[str]:
+    """Arguments that write the given record frames of the cut (scaled to `width`) as numbered PNGs."""
+    video = build_cut_picture(timeline, media, Picture(timeline.width, timeline.height))
+    if burn is not None:
+        video = video.ass(filename=str(burn.ass_file), fontsdir=str(burn.fonts_dir), shaping="complex")
+    wanted = "+".join(f"eq(n,{frame})" for frame in sorted(set(frames)))
+    picked = video.select(expr=wanted).video(0).scale(w=width, h=-2, flags="bicubic")
+    node = ff.output(picked, filename=str(pattern), extra_options={"fps_mode": "passthrough", "f": "image2"})
+    return node.global_args(y=True).compile()[1:]
+
+
+def build_still_args(video: Path, seconds: Fraction, target: Path) -> list[str]:
+    """One frame of a rendered video as a high-quality JPEG (a poster)."""
+    stream = ff.input(video, ss=seconds_arg(seconds)).video
+    node = ff.output(stream, filename=str(target), extra_options={"frames:v": 1, "q:v": 2, "update": 1})
+    return node.global_args(y=True).compile()[1:]
+
+
+def _output(timeline: Timeline, video: ff.VideoStream, audio: ff.AudioStream, output: Path, encoding: Encoding) -> ff.OutputStream:
+    options: dict[str, object] = {
+        "c:v": encoding.video_codec,
+        "preset": encoding.preset,
+        "crf": encoding.crf,
+        "pix_fmt": encoding.pix_fmt,
+    }
+    if encoding.profile:
+        options["profile:v"] = encoding.profile
+    if encoding.level:
+        options["level:v"] = encoding.level
+    if encoding.gop:
+        # A fixed keyframe interval: no extra keyframes at scene cuts.
+        options.update({"g": encoding.gop, "keyint_min": encoding.gop, "sc_threshold": 0})
+    if encoding.closed_gop:
+        options["flags"] = "+cgop"
+    if encoding.bframes is not None:
+        options["bf"] = encoding.bframes
+    if encoding.maxrate_kbps:
+        options["maxrate"] = f"{encoding.maxrate_kbps}k"
+        options["bufsize"] = f"{encoding.bufsize_kbps or 2 * encoding.maxrate_kbps}k"
+    options.update({
+        "c:a": encoding.audio_codec,
+        "b:a": encoding.audio_bitrate,
+        "ar": encoding.audio_rate or timeline.audio_rate,
+        "ac": encoding.audio_channels or timeline.channels,
+        "f": MUXERS.get(output.suffix.lower(), "mp4"),
+    })
+    flags = ["+faststart"] if encoding.faststart else []
+    if not encoding.edit_list and options["f"] in ("mp4", "mov"):
+        # Without an edit list, B-frame delay must go into negative composition offsets, or
+        # the picture starts two frames late against the sound.
+        options["use_editlist"] = 0
+        flags.append("+negative_cts_offsets")
+    if flags:
+        options["movflags"] = "".join(flags)
+    return ff.output(video, audio, filename=str(output), extra_options=options)
