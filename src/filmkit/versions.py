@@ -214,31 +214,36 @@ def plan_single_platform(project_file: Path, platform: str, lang: str | None, ou
 
 
 def preview_card(project_file: Path, lang: str, platform: str | None, output: Path) -> tuple[Path, tuple[int, int]]:
-    """The closing card as a PNG, at the project's frame or a platform's, for a language."""
-    from filmkit.card import save_png
-    from filmkit.presets import load_preset
-    from filmkit.project import build_timeline, load_project
-    from filmkit.render import draw_card_file
+    """The closing card as a PNG, at the project's frame or a platform's, for a language.
 
-    loaded = load_project(project_file)
-    build_timeline(loaded)  # the card's times are checked like a render's
-    if loaded.project.card is None:
-        raise ProjectError([Problem(loaded.path, None, None, "card", (
+    A `blur` card is shown over the cut's real last frame, blurred, as the film will show it.
+    """
+    import tempfile
+
+    from filmkit.card import save_png
+    from filmkit.graph import build_card_still_args
+    from filmkit.presets import load_preset
+    from filmkit.render import draw_card_file, load_and_check
+    from filmkit.project import load_project
+
+    if load_project(project_file).project.card is None:
+        raise ProjectError([Problem(Path(project_file), None, None, "card", (
             "the project has no `card:`; add one, e.g.\ncard:\n  duration: 4\n  text:\n"
             "    en: {tagline: Love Always Wins, hashtag: \"#LoveAlwaysWins\"}"))])
+    loaded, timeline, media = load_and_check(project_file)
     langs = card_languages(loaded, parse_langs(lang))
     if platform:
         preset = load_preset(platform, loaded.folder)
         picture, safe = picture_for(preset), text_safe_area(preset)
     else:
-        size = loaded.project.format.size
-        picture, safe = Picture(size.width, size.height), None
-    import tempfile
-
+        picture, safe = Picture(timeline.width, timeline.height), None
+    target = output.expanduser().absolute()
     with tempfile.TemporaryDirectory(prefix="filmkit-card-") as work:
         drawn = draw_card_file(loaded, langs, picture, safe, Path(work))
+        still = Path(work) / "still.png"
+        run_tool(build_card_still_args(timeline, media, picture, drawn, still), what=f"card preview {target.name}")
         from PIL import Image
 
-        with Image.open(drawn.png) as image:
-            made = save_png(image.copy(), output.expanduser().absolute())
+        with Image.open(still) as image:
+            made = save_png(image.convert("RGB"), target)
     return made, (picture.width, picture.height)

@@ -8,7 +8,7 @@ own subtitles and card before its encoder. Nothing here runs anything.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
 
@@ -229,6 +229,17 @@ def build_frames_args(
     wanted = "+".join(f"eq(n,{frame})" for frame in sorted(set(frames)))
     picked = video.select(expr=wanted).video(0).scale(w=width, h=-2, flags="bicubic")
     node = ff.output(picked, filename=str(pattern), extra_options={"fps_mode": "passthrough", "f": "image2"})
+    return node.global_args(y=True).compile()[1:]
+
+
+def build_card_still_args(
+    timeline: Timeline, media: Mapping[Path, MediaInfo], picture: Picture, card: CardImage, target: Path
+) -> list[str]:
+    """One frame of the card as the film shows it (over the blurred last frame) as a PNG, for previews."""
+    assert timeline.card is not None
+    still = replace(timeline.card, frames=1, fade_in=0, fade_out=0, join=None)
+    video = _card_picture(timeline, media, picture, still, card).format(pix_fmts="rgb24")
+    node = ff.output(video, filename=str(target), extra_options={"frames:v": 1, "update": 1})
     return node.global_args(y=True).compile()[1:]
 
 
