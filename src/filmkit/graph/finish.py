@@ -130,17 +130,27 @@ def film_audio(timeline: Timeline, media: Mapping[Path, MediaInfo], cut_audio: f
 
 
 def finish_picture(
-    timeline: Timeline, media: Mapping[Path, MediaInfo], picture: Picture, cut: ff.VideoStream, version: Version
+    timeline: Timeline, media: Mapping[Path, MediaInfo], picture: Picture, cut: ff.VideoStream, version: Version,
+    offset: int = 0,
 ) -> ff.VideoStream:
-    """Subtitles over the cut, then the card after it."""
+    """Subtitles over the cut, then the card after it.
+
+    `offset` is the film's record frame where this timeline starts (a segment of a long film):
+    the subtitles' times are the film's, so the picture is shifted to them while they burn.
+    """
     card = timeline.card
     video = cut
     if card is not None and card.fade_in:
         # The card comes in over a held last frame: the cut is never shortened by its card.
         video = video.tpad(stop=card.fade_in, stop_mode="clone")
     if version.burn is not None:
+        shift = _frames_as_pts(offset, timeline.fps)
+        if offset:
+            video = video.setpts(expr=f"PTS+{shift}")
         # `ass` (not `subtitles`) so libass shapes with HarfBuzz: PLATFORMS.md pitfall 1.
         video = video.ass(filename=str(version.burn.ass_file), fontsdir=str(version.burn.fonts_dir), shaping="complex")
+        if offset:
+            video = video.setpts(expr="PTS-STARTPTS")
     if card is None:
         return video
     assert version.card is not None, "a timeline with a card needs a drawn card per version"
@@ -155,12 +165,53 @@ def finish_picture(
     )
 
 
+def _frames_as_pts(frames: int, fps: Fraction) -> str:
+    """An exact shift of `frames` in any time base, rounded (setpts would truncate 99.999 to 99)."""
+    return f"round({frames}*{fps.denominator}/({fps.numerator}*TB))"
+
+
+def build_segment_args(
+    segment: Timeline, media: Mapping[Path, MediaInfo], versions: Sequence[Version], spec: RenderSpec, offset: int
+) -> list[str]:
+    """One segment of a long film, picture only, for each version (joined later without re-encoding)."""
+    picture = spec.picture or Picture(segment.width, segment.height)
+    video = build_cut_picture(segment, media, picture)
+    outputs = []
+    for version in versions:
+        finished = finish_picture(segment, media, picture, video, version, offset)
+        options = _video_options(spec.encoding)
+        options["f"] = "mp4"
+        outputs.append(ff.output(finished, filename=str(version.path), extra_options=options))
+    node = outputs[0] if len(outputs) == 1 else ff.merge_outputs(*outputs)
+    return node.global_args(y=True).compile()[1:]
+
+
+def build_sound_args(timeline: Timeline, media: Mapping[Path, MediaInfo], spec: RenderSpec, target: Path) -> list[str]:
+    """The whole film's sound in one pass (cut, card silence, music, loudness), encoded once."""
+    audio = film_audio(timeline, media, build_cut_audio(timeline, media))
+    if spec.loudness is not None:
+        audio = _normalize(timeline, audio, spec.loudness)
+    options = _audio_options(timeline, spec.encoding)
+    options["f"] = "mp4"
+    return ff.output(audio, filename=str(target), extra_options=options).global_args(y=True).compile()[1:]
+
+
+def build_join_args(segment_list: Path, sound: Path, target: Path, encoding: Encoding) -> list[str]:
+    """Segments played one after another (ffmpeg's concat demuxer, no re-encoding) with the sound."""
+    pictures = ff.input(segment_list, f="concat", extra_options={"safe": 0})
+    audio = ff.input(sound, extra_options={"vn": True})
+    options: dict[str, object] = {"c": "copy", "f": MUXERS.get(target.suffix.lower(), "mp4")}
+    options.update(_container_options(encoding, str(options["f"])))
+    node = ff.output(pictures.video, audio.audio, filename=str(target), extra_options=options)
+    return node.global_args(y=True).compile()[1:]
+
+
 def _card_picture(
     timeline: Timeline, media: Mapping[Path, MediaInfo], picture: Picture, card: CardTiming, image: CardImage
 ) -> ff.VideoStream:
-    seconds = frames_to_seconds(card.frames, timeline.fps)
-    drawn = ff.input(image.png, t=seconds_arg(seconds + 1), extra_options={"loop": 1, "framerate": format_rate(timeline.fps)})
-    text = drawn.video.trim(end_frame=card.frames)
+    # The PNG is decoded once and held (not looped by the demuxer, which decodes it per frame).
+    drawn = ff.input(image.png, extra_options={"framerate": format_rate(timeline.fps)})
+    text = drawn.video.tpad(stop=card.frames - 1, stop_mode="clone").trim(end_frame=card.frames)
     if image.over_blur:
         background = _blurred(last_frame(timeline, media, picture, card.frames), picture)
         video = background.overlay(text.format(pix_fmts="rgba"), x=0, y=0, eof_action="pass")
@@ -251,6 +302,13 @@ def build_still_args(video: Path, seconds: Fraction, target: Path) -> list[str]:
 
 
 def _output(timeline: Timeline, video: ff.VideoStream, audio: ff.AudioStream, output: Path, encoding: Encoding) -> ff.OutputStream:
+    options = {**_video_options(encoding), **_audio_options(timeline, encoding)}
+    options["f"] = MUXERS.get(output.suffix.lower(), "mp4")
+    options.update(_container_options(encoding, str(options["f"])))
+    return ff.output(video, audio, filename=str(output), extra_options=options)
+
+
+def _video_options(encoding: Encoding) -> dict[str, object]:
     options: dict[str, object] = {
         "c:v": encoding.video_codec,
         "preset": encoding.preset,
@@ -271,19 +329,26 @@ def _output(timeline: Timeline, video: ff.VideoStream, audio: ff.AudioStream, ou
     if encoding.maxrate_kbps:
         options["maxrate"] = f"{encoding.maxrate_kbps}k"
         options["bufsize"] = f"{encoding.bufsize_kbps or 2 * encoding.maxrate_kbps}k"
-    options.update({
+    return options
+
+
+def _audio_options(timeline: Timeline, encoding: Encoding) -> dict[str, object]:
+    return {
         "c:a": encoding.audio_codec,
         "b:a": encoding.audio_bitrate,
         "ar": encoding.audio_rate or timeline.audio_rate,
         "ac": encoding.audio_channels or timeline.channels,
-        "f": MUXERS.get(output.suffix.lower(), "mp4"),
-    })
+    }
+
+
+def _container_options(encoding: Encoding, muxer: str) -> dict[str, object]:
+    options: dict[str, object] = {}
     flags = ["+faststart"] if encoding.faststart else []
-    if not encoding.edit_list and options["f"] in ("mp4", "mov"):
+    if not encoding.edit_list and muxer in ("mp4", "mov"):
         # Without an edit list, B-frame delay must go into negative composition offsets, or
         # the picture starts two frames late against the sound.
         options["use_editlist"] = 0
         flags.append("+negative_cts_offsets")
     if flags:
         options["movflags"] = "".join(flags)
-    return ff.output(video, audio, filename=str(output), extra_options=options)
+    return options
