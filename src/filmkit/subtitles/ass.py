@@ -172,7 +172,7 @@ def ass_color(hex_color: str, transparency: float = 0.0) -> str:
 
 
 def _dialogue(event: Placed, margin_v: int, sides: tuple[int, int] = (0, 0)) -> str:
-    text = "\\N".join(_escape(line) for line in event.lines)
+    text = "\\N".join(ass_escape(line) for line in event.lines)
     left, right = sides
     return f"Dialogue: 0,{ass_time(event.cue.start)},{ass_time(event.cue.end)},{event.style},,{left},{right},{margin_v},,{text}"
 
@@ -186,7 +186,7 @@ def ass_time(seconds: Fraction) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}.{cs:02d}"
 
 
-def _escape(text: str) -> str:
+def ass_escape(text: str) -> str:
     """Text that libass shows literally: braces would start override tags, backslashes escapes."""
     return text.replace("\\", "\u29f5").replace("{", "\uff5b").replace("}", "\uff5d")
 
@@ -210,7 +210,7 @@ def wrap(lines: Sequence[str], font: FontChoice, em: float, max_width: float, sc
 
 
 def _break(line: str, measure, max_width: float, script: str) -> list[str]:  # type: ignore[no-untyped-def]
-    units = _units(line, script)
+    units = break_units(line, script)
     joiner = "" if script in CJK_SCRIPTS else " "
     # Two balanced lines when they fit (subtitle convention), else greedy filling.
     best: tuple[float, list[str]] | None = None
@@ -237,7 +237,7 @@ def _break(line: str, measure, max_width: float, script: str) -> list[str]:  # t
     return lines
 
 
-def _units(line: str, script: str) -> list[str]:
+def break_units(line: str, script: str) -> list[str]:
     """Where a line may break: between words, between CJK characters, between Thai phrases."""
     if script in CJK_SCRIPTS:
         units: list[str] = []
