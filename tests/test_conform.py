@@ -384,12 +384,17 @@ def test_in_point_is_exact_in_streams_without_a_seek_index(tmp_path: Path, suffi
 
 def test_seek_point_reads_from_a_whole_number_of_frames_before_the_in_point() -> None:
     from filmkit.graph import IMPRECISE_SEEK_PREROLL, SEEK_PREROLL, seek_point
-    from filmkit.probe import MediaInfo
+    from filmkit.probe import MediaInfo, VideoInfo
 
-    def info(container: str) -> MediaInfo:
-        return MediaInfo(path=Path("x"), container=container, duration=Fraction(100), size_bytes=1, video=None, audio=None)
+    def info(container: str, rate: Fraction = Fraction(24), variable: bool = False) -> MediaInfo:
+        video = VideoInfo("h264", 64, 64, Fraction(1), 0, rate, "yuv420p", variable_rate=variable)
+        return MediaInfo(path=Path("x"), container=container, duration=Fraction(100), size_bytes=1, video=video, audio=None)
 
     assert SEEK_PREROLL == 1 and IMPRECISE_SEEK_PREROLL == 10
+    # a constant-rate source at the project's rate: straight to the frame, nothing more decoded
+    assert seek_point(75, Fraction(25), info("mov", Fraction(25))) == (3, 0)
+    # at another rate, or at a variable one, a second of pre-roll
+    assert seek_point(75, Fraction(25), info("mov", Fraction(25), variable=True)) == (Fraction(2), Fraction(1))
     assert seek_point(75, Fraction(25), info("mov")) == (Fraction(2), Fraction(1))
     assert seek_point(10, Fraction(25), info("mov")) == (0, Fraction(10, 25))
     assert seek_point(0, Fraction(25), info("mov")) == (0, 0)

@@ -85,7 +85,8 @@ def _clip_branch(timeline: Timeline, clip: Clip, media: Mapping[Path, MediaInfo]
             color=clip.color or "black",
             size=f"{picture.width}x{picture.height}",
             rate=format_rate(timeline.fps),
-        ).trim(end_frame=clip.frames).setsar(sar="1").format(pix_fmts="yuv420p").settb(expr=frame_tb(timeline))
+        ).trim(end_frame=clip.frames).setsar(sar="1").format(pix_fmts="yuv420p")
+        video = same_colour(video).settb(expr=frame_tb(timeline))
         return Branch(video, _silence(timeline, clip), clip.frames)
 
     assert clip.source is not None
@@ -126,7 +127,14 @@ def _image_options(timeline: Timeline, info: MediaInfo) -> dict[str, object]:
 
 
 def seek_point(src_in: int, fps: Fraction, info: MediaInfo) -> tuple[Fraction, Fraction]:
-    """(input seek, seconds then skipped in the graph) that reach frame `src_in` exactly in this file."""
+    """(input seek, seconds then skipped in the graph) that reach frame `src_in` exactly in this file.
+
+    A constant-rate source at the project's own rate has a frame exactly at every record frame:
+    the input seek lands on it and nothing more is decoded.
+    """
+    video = info.video
+    if info.container not in IMPRECISE_SEEK and video is not None and video.rate == fps and not video.variable_rate:
+        return frames_to_seconds(src_in, fps), Fraction(0)
     preroll = IMPRECISE_SEEK_PREROLL if info.container in IMPRECISE_SEEK else SEEK_PREROLL
     seek_frame = max(0, src_in - math.ceil(preroll * fps))
     return frames_to_seconds(seek_frame, fps), frames_to_seconds(src_in - seek_frame, fps)
@@ -149,11 +157,19 @@ def _conform_video(
     )
     if skip:
         video = video.setpts(expr="PTS-STARTPTS")  # concat and xfade expect each branch to start at 0
-    return (
-        fit_picture(video, info.video.display_aspect, picture, clip.focus)
-        .format(pix_fmts="yuv420p")
-        .settb(expr=frame_tb(timeline))
-    )
+    # Limited range for every shot: a phone's full-range clip (yuvj420p) is converted here, not
+    # left to the encoder, which takes its colour description from whichever frame comes first
+    # (each segment of a long film would take another one).
+    video = video.scale(out_range="tv")
+    return same_colour(
+        fit_picture(video, info.video.display_aspect, picture, clip.focus).format(pix_fmts="yuv420p")
+    ).settb(expr=frame_tb(timeline))
+
+
+def same_colour(video: ff.VideoStream) -> ff.VideoStream:
+    """One colour description on every frame (limited range, the rest unspecified), shots,
+    slates and the card alike, so every segment's stream says the same."""
+    return video.setparams(range="tv", colorspace="unknown", color_primaries="unknown", color_trc="unknown")
 
 
 def frame_tb(timeline: Timeline) -> str:

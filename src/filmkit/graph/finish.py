@@ -14,7 +14,7 @@ from pathlib import Path
 
 import typed_ffmpeg as ff
 
-from filmkit.graph.cut import build_cut, build_cut_audio, build_cut_picture, frame_tb, last_frame, layout, mix_music
+from filmkit.graph.cut import build_cut, build_cut_audio, build_cut_picture, frame_tb, same_colour, last_frame, layout, mix_music
 from filmkit.graph.picture import BLUR_DIM, BLUR_DOWNSCALE, Picture, blur_radii
 from filmkit.probe import MediaInfo
 from filmkit.project.timeline import CardTiming, Timeline
@@ -217,7 +217,7 @@ def _card_picture(
         video = background.overlay(text.format(pix_fmts="rgba"), x=0, y=0, eof_action="pass")
     else:
         video = text
-    video = video.format(pix_fmts="yuv420p").setsar(sar="1")
+    video = same_colour(video.format(pix_fmts="yuv420p").setsar(sar="1"))
     if card.fade_out:
         video = video.fade(type="out", start_frame=card.frames - card.fade_out, nb_frames=card.fade_out)
     return video.settb(expr=frame_tb(timeline))
@@ -314,6 +314,8 @@ def _video_options(encoding: Encoding) -> dict[str, object]:
         "preset": encoding.preset,
         "crf": encoding.crf,
         "pix_fmt": encoding.pix_fmt,
+        # Limited range, as graph.cut makes every frame: each segment of a long film says the same.
+        "color_range": "tv",
     }
     if encoding.profile:
         options["profile:v"] = encoding.profile
