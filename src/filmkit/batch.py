@@ -26,7 +26,7 @@ from filmkit.manifest import Entry, HashCache, Manifest, canonical, export_lock,
 from filmkit.presets import Preset, load_preset
 from filmkit.probe import MediaInfo
 from filmkit.project import LoadedProject, Timeline
-from filmkit.render import expected_frames, load_and_check, render_all, slugify
+from filmkit.render import card_languages, expected_frames, load_and_check, render_all, slugify
 from filmkit.versions import (
     limit_problems,
     measure_loudness,
@@ -95,9 +95,17 @@ class Event:
     results: tuple[OutputResult, ...] = ()
 
 
-def plan_export(project_file: Path, langs: Sequence[str] = (), platforms: Sequence[str] = ()) -> ExportPlan:
-    """Check the whole matrix (or the subset asked for) and name every output; render nothing."""
-    loaded, timeline, media = load_and_check(project_file)
+Checked = tuple[LoadedProject, Timeline, dict[Path, MediaInfo]]
+
+
+def plan_export(project_file: Path, langs: Sequence[str] = (), platforms: Sequence[str] = (),
+                checked: Checked | None = None) -> ExportPlan:
+    """Check the whole matrix (or the subset asked for) and name every output; render nothing.
+
+    `checked` is what `load_and_check` already returned for this file (filmkit check has it):
+    the media are not probed twice.
+    """
+    loaded, timeline, media = checked or load_and_check(project_file)
     exports = loaded.project.exports
     if exports is None:
         raise ProjectError([Problem(loaded.path, None, None, "exports", (
@@ -118,10 +126,7 @@ def plan_export(project_file: Path, langs: Sequence[str] = (), platforms: Sequen
     plan = ExportPlan(loaded, timeline, media, [], Path("."))
     for lang in chosen_langs:
         try:
-            parts = parse_langs(lang)
-            from filmkit.render import card_languages
-
-            card_languages(loaded, parts)
+            card_languages(loaded, parse_langs(lang))
             for vertical in sorted({_vertical(p) for p in presets.values()}):
                 plan.tracks[(lang, vertical)] = version_tracks(loaded, timeline, lang, vertical)
         except ProjectError as exc:

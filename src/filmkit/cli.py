@@ -118,7 +118,7 @@ def check(project_file: Path) -> None:
     if loaded.project.exports is not None:
         from filmkit.batch import plan_export
 
-        plan = plan_export(project_file)
+        plan = plan_export(project_file, checked=(loaded, timeline, media))
         platforms = sorted({output.platform for output in plan.outputs})
         langs = list(dict.fromkeys(output.lang for output in plan.outputs))
         click.echo(f"  exports: {len(plan.outputs)} files ({len(langs)} languages x {len(platforms)} platforms) "
