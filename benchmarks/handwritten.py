@@ -5,7 +5,9 @@ over the sound only, then one command that seeks into each source (`-ss`/`-t`), 
 `xfade` and `acrossfade`, burns the SRT with `subtitles`, crossfades into the card PNG over
 the held last frame, normalizes with the measured values (loudnorm, linear) and encodes with
 the preset's x264/AAC settings. Run as a script: `python handwritten.py JOB.json...` renders
-each job in turn (the batch benchmark gives it twelve).
+each job in turn (the batch benchmark gives it twelve); `--intermediate JOB.json` renders the
+cut once as a near-lossless intermediate and makes every job from it (the alternative to
+filmkit's one process per platform that the `sharing` section measures).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import json
 import re
 import subprocess
 import sys
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from common import AUDIO_RATE, FPS, ffmpeg_exe
@@ -166,6 +168,32 @@ def render(job: Job) -> None:
     _run(render_args(job, measured))
 
 
+def intermediate_args(job: Job, master: str) -> list[str]:
+    """The cut alone (crossfades, sound mixed, no loudness) as a high-quality intermediate."""
+    n = len(job.sources)
+    graph = [f"[{index}:v]setpts=PTS-STARTPTS,settb=1/{FPS},format=yuv420p[v{index}]" for index in range(n)]
+    last, length = "v0", job.sources[0][2]
+    for index in range(1, n):
+        length -= job.xfade
+        graph.append(f"[{last}][v{index}]xfade=transition=fade:duration={job.xfade:.3f}:offset={length:.3f}[x{index}]")
+        last, length = f"x{index}", length + job.sources[index][2]
+    graph += _audio_chain(replace(job, card_png=None))
+    return [ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", *_inputs(job, ""), "-filter_complex", ";".join(graph),
+            "-map", f"[{last}]", "-map", "[mix]", "-c:v", "libx264", "-preset", "ultrafast", "-crf", "10",
+            "-pix_fmt", "yuv420p", "-c:a", "pcm_s16le", master]
+
+
+def render_via_intermediate(jobs: list[Job]) -> None:
+    """The other way to share work: the cut rendered once, then every output made from it."""
+    master = str(Path(jobs[0].output).with_name("intermediate-master.mkv"))
+    _run(intermediate_args(jobs[0], master))
+    derived = [replace(job, sources=[(master, 0.0, jobs[0].cut_seconds)], xfade=0.0) for job in jobs]
+    measured = parse_loudnorm(_run(measure_args(derived[0])))  # one sound for every output
+    for job in derived:
+        _run(render_args(job, measured))
+    Path(master).unlink()
+
+
 def write_jobs(jobs: list[Job], path: Path) -> Path:
     path.write_text(json.dumps([asdict(job) for job in jobs], indent=1))
     return path
@@ -176,6 +204,9 @@ def read_jobs(path: Path) -> list[Job]:
 
 
 if __name__ == "__main__":
+    if sys.argv[1] == "--intermediate":
+        render_via_intermediate([job for job_file in sys.argv[2:] for job in read_jobs(Path(job_file))])
+        raise SystemExit(0)
     for job_file in sys.argv[1:]:
         for one in read_jobs(Path(job_file)):
             render(one)

@@ -75,6 +75,12 @@ def hand_argv(jobs: list[Job], spec: Path) -> list[str]:
     return [str(PYTHON), str(BENCH / "handwritten.py"), str(spec)]
 
 
+def intermediate_argv(jobs: list[Job], spec: Path) -> list[str]:
+    """The cut rendered once to an intermediate, then each of `jobs` made from it."""
+    write_jobs(jobs, spec)
+    return [str(PYTHON), str(BENCH / "handwritten.py"), "--intermediate", str(spec)]
+
+
 def moviepy_argv(job: Job, spec: Path) -> list[str]:
     """MoviePy's job for the same cell as the hand-written `job` (same sources, card, encoder)."""
     from filmkit.fonts import choose_font

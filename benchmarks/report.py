@@ -178,6 +178,21 @@ def section_batch(data: dict) -> list[str]:
     return out + [""]
 
 
+def section_sharing(data: dict, batch: dict | None) -> list[str]:
+    """The intermediate-master alternative, against filmkit's way and the separate commands of the batch."""
+    side = data["sides"][0]
+    out = ["## 2b. Sharing work: one process per platform, or an intermediate master", "",
+           f"The batch film again, made the other way issue 5 names: the cut (crossfades and mixed sound) rendered once "
+           "as a near-lossless intermediate (x264 `ultrafast` CRF 10, PCM sound), loudness measured once, then the 12 "
+           "outputs each made from it by one hand-written command (reframe, subtitles, card, encode).", "",
+           *_side_table(data["sides"]), "", *_steps(side), ""]
+    if batch:
+        for other in batch["sides"]:
+            for key, label in (("wall", "wall"), ("cpu", "CPU")):
+                out.append(f"- {other['side']} / intermediate master ({label}): **{_s(_ratio(other[key], side[key]))}**")
+    return out + [""]
+
+
 def section_scaling(data: dict) -> list[str]:
     rows = data["rows"]
     out = ["## 3. Scaling", "",
@@ -212,7 +227,8 @@ def section_startup(data: dict) -> list[str]:
     return out + [""]
 
 
-RENDERERS = {"single": section_single, "batch": section_batch, "scaling": section_scaling, "startup": section_startup}
+RENDERERS = {"single": section_single, "batch": section_batch, "sharing": section_sharing, "scaling": section_scaling,
+             "startup": section_startup}
 
 
 def _old_notes() -> str:
@@ -238,7 +254,11 @@ def write(results: dict) -> Path:
     for name, renderer in RENDERERS.items():
         section = results["sections"].get(name)
         if section:
-            lines += renderer(section["data"])
+            if name == "sharing":
+                batch = results["sections"].get("batch")
+                lines += section_sharing(section["data"], batch and batch["data"])
+            else:
+                lines += renderer(section["data"])
             lines += [f"*Measured {section['date']} with {section['command']!r}, filmkit {section['filmkit']}.*", ""]
     notes = _old_notes() or f"{NOTES_HEADING}\n\n(Fill in by hand after a real run: what the time goes to when a target is missed.)\n"
     RESULTS_MD.write_text("\n".join(lines) + "\n" + notes)

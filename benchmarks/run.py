@@ -1,6 +1,6 @@
 """filmkit's benchmark runner: one command, synthetic sources, results in benchmarks/RESULTS.md.
 
-    .venv/bin/python benchmarks/run.py [--quick] [--only single,batch,scaling,startup] [--runs N]
+    .venv/bin/python benchmarks/run.py [--quick] [--only single,batch,sharing,scaling,startup] [--runs N]
                                       [--moviepy-runs N] [--batch-runs N] [--scaling-runs N]
                                       [--speeds preset,fast] [--filmkit REV]
 
@@ -34,7 +34,7 @@ QUICK = {"single": 3, "batch": 1, "scaling": [1, 2, 4]}
 def parse(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="benchmarks/run.py", description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="short films (minutes in all), for trying the runner")
-    parser.add_argument("--only", default="single,batch,scaling,startup", help="comma-separated sections")
+    parser.add_argument("--only", default="single,batch,sharing,scaling,startup", help="comma-separated sections")
     parser.add_argument("--runs", type=int, default=3, help="runs of filmkit and the hand-written side (median)")
     parser.add_argument("--moviepy-runs", type=int, default=1, help="runs of MoviePy (0 skips it; it is slow)")
     parser.add_argument("--batch-runs", type=int, help="runs of each batch side (default --runs)")
@@ -74,6 +74,7 @@ def main(argv: list[str]) -> int:
     calls = {
         "single": lambda: suite.single(kit, sizes["single"], args.speeds.split(","), args.runs, args.moviepy_runs),
         "batch": lambda: suite.batch(kit, sizes["batch"], args.batch_runs or args.runs),
+        "sharing": lambda: suite.sharing(kit, sizes["batch"], args.batch_runs or args.runs),
         "scaling": lambda: suite.scaling(kit, sizes["scaling"], args.scaling_runs),
         "startup": lambda: suite.startup(kit, args.startup_runs),
     }

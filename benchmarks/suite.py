@@ -11,7 +11,7 @@ from pathlib import Path
 
 from common import PYTHON, ROOT, WORK
 from filmkit_side import Filmkit
-from jobs import PLATFORM_SIZE, Output, hand_argv, hand_job, moviepy_argv
+from jobs import PLATFORM_SIZE, Output, hand_argv, hand_job, intermediate_argv, moviepy_argv
 from measure import measure
 from projects import BATCH_LANGS, BATCH_PLATFORMS, write_film
 from verify import check
@@ -163,6 +163,20 @@ def scaling(kit: Filmkit, sizes: list[int], runs: int) -> dict:
     return {"rows": rows}
 
 
+def sharing(kit: Filmkit, events: int, runs: int) -> dict:
+    """The batch's other way of sharing work: a hand-written intermediate master, then 12 encodes from it."""
+    film = write_film(f"batch-{events}", events, BATCH_LANGS)
+    cells = [Output(film, platform, lang) for platform in BATCH_PLATFORMS for lang in BATCH_LANGS]
+    jobs = [hand_job(kit, cell, job_preset(kit, cells[0])) for cell in cells]
+    (film.folder / "specs").mkdir(exist_ok=True)
+    side = Side("intermediate master + 12 hand-written encodes", intermediate_argv(jobs, film.folder / "specs" / "sharing.json"),
+                [(Path(job.output), film.total_frames, job.width, job.height) for job in jobs], None, runs)
+    Path(jobs[0].output).parent.mkdir(parents=True, exist_ok=True)
+    log(f"sharing: an intermediate master of the {film.seconds:.0f} s batch film, then 12 outputs from it")
+    return {"film": {"events": events, "seconds": film.seconds, "frames": film.total_frames},
+            "sides": run_sides("sharing", [side])}
+
+
 SAMPLE = ROOT / "projects" / "love-always-wins"
 
 
@@ -182,4 +196,5 @@ def startup(kit: Filmkit, runs: int) -> dict:
     return {"sides": run_sides("startup", sides)}
 
 
-SECTIONS: dict[str, Callable[..., dict]] = {"single": single, "batch": batch, "scaling": scaling, "startup": startup}
+SECTIONS: dict[str, Callable[..., dict]] = {"single": single, "batch": batch, "sharing": sharing, "scaling": scaling,
+                                             "startup": startup}

@@ -281,3 +281,18 @@ def test_unknown_platform_names_the_presets(tmp_path: Path, run_cli) -> None:  #
     assert "exports.platforms[1]" in result.stderr and "preset 'tiktk' not found" in result.stderr
     assert "Did you mean 'tiktok'?" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_encoders_of_one_process_share_the_cores() -> None:
+    """Four versions in one process on 2 cores: one x264 thread each, not 1.5 x cores each."""
+    from filmkit.graph import Encoding, RenderSpec
+    from filmkit.graph.finish import _video_options
+    from filmkit.render import spec_for_versions
+
+    spec = RenderSpec(encoding=Encoding(preset="veryfast"))
+    assert spec_for_versions(spec, 1, 2) is spec  # the only encoder keeps x264's own choice
+    assert spec_for_versions(spec, 4, 2).encoding.threads == 1
+    assert spec_for_versions(spec, 2, 8).encoding.threads == 4
+    assert spec_for_versions(spec, 4, 2).encoding.preset == "veryfast"
+    assert _video_options(spec_for_versions(spec, 4, 2).encoding)["threads"] == 1
+    assert "threads" not in _video_options(spec.encoding)

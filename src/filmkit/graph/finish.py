@@ -44,6 +44,7 @@ class Encoding:
     audio_rate: int | None = None  # default: the project's
     audio_channels: int | None = None
     edit_list: bool = True  # False: no MP4 edit list (YouTube asks for none)
+    threads: int | None = None  # x264 threads per encoder; None lets x264 choose (1.5 x cores)
 
 
 @dataclass(frozen=True)
@@ -328,6 +329,8 @@ def _video_options(encoding: Encoding) -> dict[str, object]:
         options["flags"] = "+cgop"
     if encoding.bframes is not None:
         options["bf"] = encoding.bframes
+    if encoding.threads:
+        options["threads"] = encoding.threads
     if encoding.maxrate_kbps:
         options["maxrate"] = f"{encoding.maxrate_kbps}k"
         options["bufsize"] = f"{encoding.bufsize_kbps or 2 * encoding.maxrate_kbps}k"
