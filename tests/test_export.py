@@ -284,7 +284,7 @@ def test_unknown_platform_names_the_presets(tmp_path: Path, run_cli) -> None:  #
 
 
 def test_encoders_of_one_process_share_the_cores() -> None:
-    """Four versions in one process on 2 cores: one x264 thread each, not 1.5 x cores each."""
+    """Four versions in one process on 2 cores: one x264 thread each, not 1.5 x cores each (memory)."""
     from filmkit.graph import Encoding, RenderSpec
     from filmkit.graph.finish import _video_options
     from filmkit.render import spec_for_versions

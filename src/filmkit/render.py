@@ -186,8 +186,8 @@ def render_all(
 def spec_for_versions(spec: RenderSpec, versions: int, cores: int) -> RenderSpec:
     """Several encoders in one process share the cores instead of each starting 1.5 x cores threads.
 
-    Measured on 2 cores, four 9:16 versions: 4 % less CPU and 1567 -> 1273 MiB (notes in
-    benchmarks/RESULTS.md). One version keeps x264's own choice: it is the only encoder.
+    Measured on 2 cores, the 12-output benchmark batch: peak 1553 -> 1298 MiB, CPU unchanged
+    (benchmarks/RESULTS.md). One version keeps x264's own choice: it is the only encoder.
     """
     if versions < 2:
         return spec
