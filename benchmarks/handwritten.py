@@ -107,19 +107,23 @@ def _style(job: Job) -> str:
             f"BorderStyle=1,Outline={outline:.2f},Shadow=0,MarginV={round(0.06 * ASS_PLAY_RES_Y)}")
 
 
+def _cut_chain(job: Job, scale: str) -> tuple[list[str], str]:
+    """Each source's picture (with `scale` appended) crossfaded into the previous one; the last label."""
+    graph = [f"[{index}:v]setpts=PTS-STARTPTS,settb=1/{FPS}{scale},format=yuv420p[v{index}]"
+             for index in range(len(job.sources))]
+    last, length = "v0", job.sources[0][2]
+    for index in range(1, len(job.sources)):
+        length -= job.xfade
+        graph.append(f"[{last}][v{index}]xfade=transition=fade:duration={job.xfade:.3f}:offset={length:.3f}[x{index}]")
+        last, length = f"x{index}", length + job.sources[index][2]
+    return graph, last
+
+
 def render_args(job: Job, measured: dict[str, str]) -> list[str]:
     n = len(job.sources)
     inputs = _inputs(job, "")
     per_input = job.reframe != "blur" and (job.width, job.height) != (1920, 1080)
-    graph = []
-    for index in range(n):
-        scale = f",scale={job.width}:{job.height}" if per_input else ""
-        graph.append(f"[{index}:v]setpts=PTS-STARTPTS,settb=1/{FPS}{scale},format=yuv420p[v{index}]")
-    last, length = "v0", job.sources[0][2]
-    for index in range(1, n):
-        length -= job.xfade
-        graph.append(f"[{last}][v{index}]xfade=transition=fade:duration={job.xfade:.3f}:offset={length:.3f}[x{index}]")
-        last, length = f"x{index}", length + job.sources[index][2]
+    graph, last = _cut_chain(job, f",scale={job.width}:{job.height}" if per_input else "")
     if per_input or (job.width, job.height) == (1920, 1080):
         graph.append(f"[{last}]null[fit]")
     else:
@@ -170,13 +174,7 @@ def render(job: Job) -> None:
 
 def intermediate_args(job: Job, master: str) -> list[str]:
     """The cut alone (crossfades, sound mixed, no loudness) as a high-quality intermediate."""
-    n = len(job.sources)
-    graph = [f"[{index}:v]setpts=PTS-STARTPTS,settb=1/{FPS},format=yuv420p[v{index}]" for index in range(n)]
-    last, length = "v0", job.sources[0][2]
-    for index in range(1, n):
-        length -= job.xfade
-        graph.append(f"[{last}][v{index}]xfade=transition=fade:duration={job.xfade:.3f}:offset={length:.3f}[x{index}]")
-        last, length = f"x{index}", length + job.sources[index][2]
+    graph, last = _cut_chain(job, "")
     graph += _audio_chain(replace(job, card_png=None))
     return [ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", *_inputs(job, ""), "-filter_complex", ";".join(graph),
             "-map", f"[{last}]", "-map", "[mix]", "-c:v", "libx264", "-preset", "ultrafast", "-crf", "10",

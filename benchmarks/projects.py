@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 
 from common import FPS, LOGO, WORK
 from sources import make_sources
+
+from filmkit.subtitles.timing import format_time
+from filmkit.timecode import format_timecode
 
 IN_FRAME = FPS  # every event starts 1 s into its source (so each one seeks and pre-rolls)
 FIRST_FRAMES = 5 * FPS
@@ -81,21 +85,6 @@ class Film:
         return FIRST_FRAMES if index == 0 else OTHER_FRAMES
 
 
-def timecode(frames: int) -> str:
-    seconds, frame = divmod(frames, FPS)
-    minutes, second = divmod(seconds, 60)
-    hours, minute = divmod(minutes, 60)
-    return f"{hours:02d}:{minute:02d}:{second:02d}:{frame:02d}"
-
-
-def srt_time(seconds: float) -> str:
-    millis = round(seconds * 1000)
-    hours, rest = divmod(millis, 3_600_000)
-    minutes, rest = divmod(rest, 60_000)
-    secs, millis = divmod(rest, 1000)
-    return f"{hours:02d}:{minutes:02d}:{secs:02d},{millis:03d}"
-
-
 def write_srt(path: Path, lang: str, cut_seconds: float) -> int:
     """A cue every 4 s, 3 s long, inside the cut; returns the number of cues."""
     lines = LINES[lang]
@@ -103,7 +92,7 @@ def write_srt(path: Path, lang: str, cut_seconds: float) -> int:
     start = 0.5
     while start + CUE_LENGTH <= cut_seconds - 0.5:
         index = len(blocks)
-        blocks.append(f"{index + 1}\n{srt_time(start)} --> {srt_time(start + CUE_LENGTH)}\n{lines[index % len(lines)]}\n")
+        blocks.append(f"{index + 1}\n{format_time(Fraction(start), 'srt')} --> {format_time(Fraction(start + CUE_LENGTH), 'srt')}\n{lines[index % len(lines)]}\n")
         start += CUE_PERIOD
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(blocks), encoding="utf-8")
@@ -129,8 +118,8 @@ def write_film(name: str, events: int, langs: tuple[str, ...] = (), card: bool =
     out += [f"  e{i:03d}: {_yaml_string(os.path.relpath(src, folder))}" for i, src in enumerate(sources)]
     out.append("cut:")
     for i in range(events):
-        out += [f"  - media: e{i:03d}", f'    in: "{timecode(IN_FRAME)}"',
-                f'    out: "{timecode(IN_FRAME + film.event_frames(i))}"']
+        out += [f"  - media: e{i:03d}", f'    in: "{format_timecode(IN_FRAME, Fraction(FPS))}"',
+                f'    out: "{format_timecode(IN_FRAME + film.event_frames(i), Fraction(FPS))}"']
         if i:
             out.append(f"    transition: {{type: crossfade, duration: {XFADE_FRAMES / FPS}}}")
     if langs:
