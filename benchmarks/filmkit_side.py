@@ -16,8 +16,8 @@ from pathlib import Path
 
 from common import FILMKIT, PYTHON, ROOT, WORK
 
-SHIM = ("import sys, filmkit.versions as v; v.PLATFORM_X264_PRESET = sys.argv.pop(1); "
-        "from filmkit.cli import main; sys.argv[0] = 'filmkit'; sys.exit(main())")
+SHIM = ("import sys, filmkit.render.platform as v; v.PLATFORM_X264_PRESET = sys.argv.pop(1); "
+        "from filmkit.cli.commands import main; sys.argv[0] = 'filmkit'; sys.exit(main())")
 
 
 @dataclass(frozen=True)

@@ -217,7 +217,7 @@ SCRIPT_OF = {"en": "latin", "es": "latin", "ru": "cyrillic", "ar": "arabic"}
 
 def fonts_dir(lang: str, folder: Path) -> tuple[str, Path, float]:
     """filmkit's font for `lang`: family, a folder holding only it (plain name), line height in ems."""
-    from filmkit.fonts import choose_font
+    from filmkit.text.fonts import choose_font
     from fontTools.ttLib import TTFont
 
     choice = choose_font(SCRIPT_OF[lang], lang)

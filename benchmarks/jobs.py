@@ -83,7 +83,7 @@ def intermediate_argv(jobs: list[Job], spec: Path) -> list[str]:
 
 def moviepy_argv(job: Job, spec: Path) -> list[str]:
     """MoviePy's job for the same cell as the hand-written `job` (same sources, card, encoder)."""
-    from filmkit.fonts import choose_font
+    from filmkit.text.fonts import choose_font
 
     from handwritten import SUB_EM
 

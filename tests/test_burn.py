@@ -15,9 +15,9 @@ import numpy as np
 import pytest
 
 from conftest import read_frames, write_project
-from filmkit.ffmpeg import ffmpeg_binary
-from filmkit.fonts import choose_font
-from filmkit.render import plan_render, render
+from filmkit.media.ffmpeg import ffmpeg_binary
+from filmkit.text.fonts import choose_font
+from filmkit.render.plan import plan_render, render
 
 # Two cues: 0.5-1.2 s and 1.8-2.4 s -> frames 13-29 and 45-59 at 25 fps (starts snap to the next frame).
 CUE_FRAMES = [range(13, 30), range(45, 60)]

@@ -28,7 +28,7 @@ from filmkit.card import (
     thai_clusters,
 )
 from filmkit.errors import FilmkitError, MediaError, OutputError, RenderError
-from filmkit.fonts import choose_font
+from filmkit.text.fonts import choose_font
 
 SAMPLES = {
     "en": CardContent("en", "Love Always Wins", "#LoveAlwaysWins", "example.org/love"),
@@ -433,13 +433,13 @@ def test_without_raqm_arabic_punctuation_stays_on_the_left(monkeypatch: pytest.M
 
 
 def test_without_raqm_and_without_ffmpeg_the_error_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
-    import filmkit.ffmpeg
+    import filmkit.media.ffmpeg
 
     def broken(args: list[str], *, what: str) -> str:
         raise RenderError(f"{what}: ffmpeg failed (exit code 1): No such filter: 'ass'")
 
     monkeypatch.setattr(card_module, "raqm_available", lambda: False)
-    monkeypatch.setattr(filmkit.ffmpeg, "run_tool", broken)
+    monkeypatch.setattr(filmkit.media.ffmpeg, "run_tool", broken)
     with pytest.raises(FilmkitError) as caught:
         draw_card([SAMPLES["ar"]], 1920, 1080, background="#000000")
     message = str(caught.value)

@@ -31,8 +31,8 @@ from conftest import (
     write_project,
 )
 from filmkit.graph import fit_inside
-from filmkit.probe import count_video_frames, probe
-from filmkit.render import plan_render, render
+from filmkit.media.probe import count_video_frames, probe
+from filmkit.render.plan import plan_render, render
 
 W, H = 160, 90  # the project frame of most tests here
 
@@ -384,7 +384,7 @@ def test_in_point_is_exact_in_streams_without_a_seek_index(tmp_path: Path, suffi
 
 def test_seek_point_reads_from_a_whole_number_of_frames_before_the_in_point() -> None:
     from filmkit.graph import IMPRECISE_SEEK_PREROLL, SEEK_PREROLL, seek_point
-    from filmkit.probe import MediaInfo, VideoInfo
+    from filmkit.media.probe import MediaInfo, VideoInfo
 
     def info(container: str, rate: Fraction = Fraction(24), variable: bool = False) -> MediaInfo:
         video = VideoInfo("h264", 64, 64, Fraction(1), 0, rate, "yuv420p", variable_rate=variable)

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from conftest import ffmpeg
-from filmkit.conformance import (
+from filmkit.platform.conformance import (
     Loudness,
     measure_loudness,
     parse_ebur128_summary,
@@ -18,7 +18,7 @@ from filmkit.conformance import (
     verify_against_preset,
 )
 from filmkit.errors import MediaError
-from filmkit.presets import Preset
+from filmkit.platform.presets import Preset
 
 FPS = Fraction(25)
 FRAMES = 50  # 2 s

@@ -19,10 +19,10 @@ import numpy as np
 import pytest
 
 from conftest import CORPUS, audio_samples, read_frames, write_project
-from filmkit.ffmpeg import ffmpeg_binary
+from filmkit.media.ffmpeg import ffmpeg_binary
 from filmkit.graph import fit_inside
-from filmkit.probe import MediaInfo, count_video_frames, probe
-from filmkit.render import plan_render, render
+from filmkit.media.probe import MediaInfo, count_video_frames, probe
+from filmkit.render.plan import plan_render, render
 
 pytestmark = pytest.mark.corpus
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-import filmkit.fonts
-from filmkit.doctor import FONT_SCRIPTS
+import filmkit.text.fonts
+from filmkit.tools.doctor import FONT_SCRIPTS
 
 # What this checkout installs (pyproject.toml pins the packages).
 EXPECTED = {
@@ -54,9 +54,9 @@ def test_every_script_has_a_row_naming_family_origin_and_file(run_cli) -> None: 
 def test_a_missing_font_is_a_failed_optional_row_that_says_what_to_install(
     run_cli, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
 ) -> None:
-    real = filmkit.fonts._locate
+    real = filmkit.text.fonts._locate
     hidden = ("Devanagari", "CJK")
-    monkeypatch.setattr(filmkit.fonts, "_locate",
+    monkeypatch.setattr(filmkit.text.fonts, "_locate",
                         lambda candidate: None if any(word in candidate.family for word in hidden) else real(candidate))
     result = run_cli("doctor")
     assert result.exit_code == 0, "fonts are not required: a film in other scripts still renders"

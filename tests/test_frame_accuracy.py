@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from conftest import COUNTER_STEP, make_tinted_counter_clip, read_planes, write_project
-from filmkit.probe import count_video_frames, probe
-from filmkit.render import plan_render, render
+from filmkit.media.probe import count_video_frames, probe
+from filmkit.render.plan import plan_render, render
 
 A_CHROMA, B_CHROMA = (128, 128), (170, 90)
 

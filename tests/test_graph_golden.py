@@ -30,7 +30,7 @@ from filmkit.graph import (
     Version,
     build_render_args,
 )
-from filmkit.probe import AudioInfo, MediaInfo, VideoInfo
+from filmkit.media.probe import AudioInfo, MediaInfo, VideoInfo
 from filmkit.project import build_timeline, load_project
 
 CASES = sorted((Path(__file__).parent / "graph_cases").glob("*.yaml"))

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from filmkit.errors import PresetError
-from filmkit.presets import (
+from filmkit.platform.presets import (
     Preset,
     PresetOrigin,
     available_presets,

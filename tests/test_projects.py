@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 
 from conftest import BLUE, GREEN, RED, audio_samples, is_color, make_clip, mean_color, read_frames, write_project
-from filmkit.probe import count_video_frames, probe
+from filmkit.media.probe import count_video_frames, probe
 from filmkit.project import build_timeline, load_project
-from filmkit.render import plan_render, render
-from filmkit.storyboard import generate, load_storyboard
+from filmkit.render.plan import plan_render, render
+from filmkit.tools.storyboard import generate, load_storyboard
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "projects" / "love-always-wins"
@@ -127,7 +127,7 @@ def test_sample_project_renders_its_cut(small_sample: Path) -> None:
 
 def test_sample_project_plans_its_whole_export_matrix(small_sample: Path) -> None:
     """Every exported language has its subtitles and card text, every platform takes the film."""
-    from filmkit.batch import plan_export
+    from filmkit.export.batch import plan_export
 
     plan = plan_export(small_sample)
     langs = {output.lang for output in plan.outputs}

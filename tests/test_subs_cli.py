@@ -16,8 +16,8 @@ import numpy as np
 import pytest
 
 from conftest import make_clip, write_project
-from filmkit.doctor import FONT_SCRIPTS
-from filmkit.fonts import choose_font
+from filmkit.tools.doctor import FONT_SCRIPTS
+from filmkit.text.fonts import choose_font
 
 SLATE = "0x404040"  # dark grey, so the white subtitle fill stands out
 W, H = 640, 360
@@ -160,10 +160,10 @@ def test_lint_glyph_no_font_can_draw_is_an_error_naming_character_and_code_point
 def test_lint_a_script_with_no_installed_font_is_one_error_saying_what_to_install(  # type: ignore[no-untyped-def]
     run_cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import filmkit.fonts
+    import filmkit.text.fonts
 
-    real = filmkit.fonts._locate
-    monkeypatch.setattr(filmkit.fonts, "_locate", lambda c: None if "Devanagari" in c.family else real(c))
+    real = filmkit.text.fonts._locate
+    monkeypatch.setattr(filmkit.text.fonts, "_locate", lambda c: None if "Devanagari" in c.family else real(c))
     path = write(tmp_path / "hi.srt", CLEAN.replace("Love wins.", "प्यार जीतता है।"))
     result = run_cli("subs", "lint", "--json", str(path))
     assert result.exit_code == 1, result

@@ -1,3 +1,3 @@
-from filmkit.cli import main
+from filmkit.cli.commands import main
 
 main()

@@ -8,7 +8,7 @@ centring), and everything stays inside the platform's safe area (or a title-safe
 
 Text is shaped by raqm (HarfBuzz + FriBidi) so Arabic and Hebrew run right to left and join,
 Devanagari forms conjuncts and Chinese uses the regional face; fonts are the ones subtitles
-use (`filmkit.fonts`). Long translations first wrap into balanced lines, then shrink; below a
+use (`filmkit.text.fonts`). Long translations first wrap into balanced lines, then shrink; below a
 minimum size they wrap further instead, and they shrink below it only as a last resort, so
 nothing ever overflows. Pillow loads libfribidi from the system at run time: where it is
 missing, text in a script that needs shaping is drawn by libass through the bundled ffmpeg
@@ -48,7 +48,7 @@ from filmkit.card.model import (Aspect, Box, CardContent, CardLayout, PlacedImag
                                 aspect_class, parse_color)
 from filmkit.card.typeset import Typesetter, choose_styles
 from filmkit.errors import FilmkitError, OutputError
-from filmkit.safearea import SafeArea  # shared with the subtitles; re-exported for the card's callers
+from filmkit.platform.safearea import SafeArea  # shared with the subtitles; re-exported for the card's callers
 
 # Still importable from here, as when the card was one module: the tests check these figures.
 from filmkit.card.canvas import SHADOW  # noqa: F401

@@ -13,7 +13,7 @@ from typing import Literal
 from filmkit.card.frame import Frame
 from filmkit.card.model import RGBA, faded
 from filmkit.card.typeset import Fit, Style, Styles, Typesetter, fit_text
-from filmkit.fonts import RTL_SCRIPTS
+from filmkit.text.fonts import RTL_SCRIPTS
 
 MIN_TAGLINE = 0.55  # below this fraction of its size a tagline wraps into more lines instead
 HASHTAG = 0.40  # hashtag em, fraction of the tagline's full size

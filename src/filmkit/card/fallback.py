@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from filmkit.card.model import Box, PlacedText
 from filmkit.card.typeset import load_font
 from filmkit.errors import FilmkitError, RenderError
-from filmkit.fonts import line_height_units
+from filmkit.text.fonts import line_height_units
 from filmkit.subtitles.ass import ass_escape  # the same literal-text escaping the subtitles use
 
 if TYPE_CHECKING:
@@ -102,7 +102,7 @@ def _draw_with_libass(lines: Sequence[PlacedText], sheet: _Sheet) -> PILImage.Im
     """The sheet drawn by ffmpeg's libass, as coverage (L); FilmkitError saying what to install."""
     from PIL import Image
 
-    from filmkit.ffmpeg import run_tool
+    from filmkit.media.ffmpeg import run_tool
 
     with tempfile.TemporaryDirectory(prefix="filmkit-card-") as folder:
         work = Path(folder)

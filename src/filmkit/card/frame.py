@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from filmkit.card.model import Aspect, Box, aspect_class
 from filmkit.errors import FilmkitError
-from filmkit.safearea import SafeArea
+from filmkit.platform.safearea import SafeArea
 
 # Without a platform's figures: the title-safe area of SMPTE ST 2046-1 (90% of width and height,
 # the same as EBU R 95's graphics-safe area), and for 9:16 the BBC Subtitle Guidelines' "central

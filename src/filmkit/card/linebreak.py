@@ -11,7 +11,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 
-from filmkit.fonts import CJK_SCRIPTS
+from filmkit.text.fonts import CJK_SCRIPTS
 from filmkit.subtitles.ass import break_units
 
 Unit = tuple[str, str]  # (separator before it, text)

@@ -11,7 +11,7 @@ from enum import Enum
 from typing import Literal
 
 from filmkit.errors import FilmkitError
-from filmkit.fonts import FontChoice
+from filmkit.text.fonts import FontChoice
 
 Box = tuple[int, int, int, int]  # left, top, right, bottom; right and bottom exclusive, in pixels
 RGBA = tuple[int, int, int, int]

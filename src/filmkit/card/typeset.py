@@ -2,7 +2,7 @@
 
 Text is measured the way it will be drawn (raqm, Pillow's basic layout, or libass for scripts
 that need shaping where raqm is missing), so what fits here fits on the card. Fonts are the
-ones subtitles use (`filmkit.fonts`).
+ones subtitles use (`filmkit.text.fonts`).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Literal
 from filmkit.card.linebreak import Unit, balanced_breaks, break_options, fewest_lines, join_units
 from filmkit.card.model import Box, CardContent
 from filmkit.errors import FilmkitError
-from filmkit.fonts import FontChoice, choose_font, dominant_script, missing_glyphs
+from filmkit.text.fonts import FontChoice, choose_font, dominant_script, missing_glyphs
 
 if TYPE_CHECKING:
     from PIL import ImageFont

@@ -17,7 +17,7 @@ from pathlib import Path
 import typed_ffmpeg as ff
 
 from filmkit.graph.picture import Picture, fit_picture
-from filmkit.probe import MediaInfo
+from filmkit.media.probe import MediaInfo
 from filmkit.project.timeline import Clip, MusicBed, Timeline
 from filmkit.timecode import format_rate, frames_to_seconds, seconds_arg
 

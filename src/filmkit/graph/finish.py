@@ -16,7 +16,7 @@ import typed_ffmpeg as ff
 
 from filmkit.graph.cut import build_cut, build_cut_audio, build_cut_picture, frame_tb, same_colour, last_frame, layout, mix_music
 from filmkit.graph.picture import BLUR_DIM, BLUR_DOWNSCALE, Picture, blur_radii
-from filmkit.probe import MediaInfo
+from filmkit.media.probe import MediaInfo
 from filmkit.project.timeline import CardTiming, Timeline
 from filmkit.timecode import format_rate, frames_to_seconds, seconds_arg
 
@@ -117,7 +117,7 @@ def build_render_args(
             video = video.fps(fps=format_rate(spec.fps))
         outputs.append(_output(timeline, video, audio, version.path, spec.encoding))
     node = outputs[0] if len(outputs) == 1 else ff.merge_outputs(*outputs)
-    return node.global_args(y=True).compile()[1:]  # the binary is chosen by filmkit.ffmpeg
+    return node.global_args(y=True).compile()[1:]  # the binary is chosen by filmkit.media.ffmpeg
 
 
 def film_audio(timeline: Timeline, media: Mapping[Path, MediaInfo], cut_audio: ff.AudioStream) -> ff.AudioStream:

@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from filmkit.safearea import SafeArea
-from filmkit.fonts import CJK_SCRIPTS, RTL_SCRIPTS, FontChoice, dominant_script, line_height_units
+from filmkit.platform.safearea import SafeArea
+from filmkit.text.fonts import CJK_SCRIPTS, RTL_SCRIPTS, FontChoice, dominant_script, line_height_units
 from filmkit.subtitles.model import Cue
 
 # Sizes as fractions of the frame, from BBC Subtitle Guidelines v1.2.5 (line height 7-8% of

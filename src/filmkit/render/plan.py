@@ -18,13 +18,13 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
-from filmkit.burn import LanguageTrack, parse_langs, prepare_track, write_burn
+from filmkit.render.tracks import LanguageTrack, parse_langs, prepare_track, write_burn
 from filmkit.errors import Interrupted, OutputError, ProjectError, RenderError
-from filmkit.ffmpeg import Progress, run_ffmpeg
+from filmkit.media.ffmpeg import Progress, run_ffmpeg
 from filmkit.graph import Burn, CardImage, Encoding, Picture, RenderSpec, Version, build_render_args
-from filmkit.safearea import SafeArea
-from filmkit.mediacheck import check_media, probe_media
-from filmkit.probe import MediaInfo, count_video_frames, probe
+from filmkit.platform.safearea import SafeArea
+from filmkit.media.checks import check_media, probe_media
+from filmkit.media.probe import MediaInfo, count_video_frames, probe
 from filmkit.project import LoadedProject, Timeline, build_timeline, load_project
 
 TEMP_MARK = ".filmkit-part"

@@ -6,7 +6,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from filmkit.errors import MediaError, Problem, ProjectError
-from filmkit.probe import MediaInfo, probe
+from filmkit.media.probe import MediaInfo, probe
 from filmkit.project.load import KeyPath, LoadedProject
 from filmkit.project.timeline import Timeline
 from filmkit.timecode import format_seconds, format_timecode, frames_to_seconds

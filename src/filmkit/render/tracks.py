@@ -15,11 +15,11 @@ from fractions import Fraction
 from pathlib import Path
 
 from filmkit.errors import FilmkitError, ProjectError, SubtitleError
-from filmkit.fonts import FontChoice, choose_font, dominant_script, missing_glyphs
+from filmkit.text.fonts import FontChoice, choose_font, dominant_script, missing_glyphs
 from filmkit.graph import Burn
 from filmkit.project import LoadedProject, Timeline
 from filmkit.project.schema import SubtitleStyle
-from filmkit.safearea import SafeArea
+from filmkit.platform.safearea import SafeArea
 from filmkit.subtitles.ass import AssStyle, Track, build_ass
 from filmkit.subtitles.model import Cue, Finding, Severity, SubtitleFile
 

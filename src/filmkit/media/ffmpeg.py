@@ -24,7 +24,7 @@ from pathlib import Path
 
 from filmkit.errors import FilmkitError, Interrupted, RenderError
 
-log = logging.getLogger("filmkit.ffmpeg")
+log = logging.getLogger("filmkit.media.ffmpeg")
 
 ENV_FFMPEG = "FILMKIT_FFMPEG"
 STDERR_LINES_KEPT = 60

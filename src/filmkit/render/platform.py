@@ -14,16 +14,16 @@ from collections.abc import Sequence
 from fractions import Fraction
 from pathlib import Path
 
-from filmkit.burn import LanguageTrack, available_languages, parse_langs, prepare_track
+from filmkit.render.tracks import LanguageTrack, available_languages, parse_langs, prepare_track
 from filmkit.errors import FilmkitError, Problem, ProjectError
-from filmkit.ffmpeg import run_tool
+from filmkit.media.ffmpeg import run_tool
 from filmkit.graph import Encoding, Loudness, LoudnessTarget, Picture, RenderSpec, build_loudness_args
 from filmkit.graph import build_still_args
-from filmkit.presets import Preset
-from filmkit.probe import MediaInfo
+from filmkit.platform.presets import Preset
+from filmkit.media.probe import MediaInfo
 from filmkit.project import LoadedProject, Timeline
-from filmkit.render import TEMP_MARK, RenderPlan, VersionPlan, card_languages, check_output_path
-from filmkit.safearea import SafeArea
+from filmkit.render.plan import TEMP_MARK, RenderPlan, VersionPlan, card_languages, check_output_path
+from filmkit.platform.safearea import SafeArea
 from filmkit.timecode import format_seconds, parse_time
 
 # x264's speed for platform encodes. Every platform re-encodes what it receives, so the upload
@@ -142,7 +142,7 @@ def measure_loudness(timeline: Timeline, media: dict[Path, MediaInfo]) -> Loudne
 
 def parse_measurement(stderr: str) -> Loudness | None:
     """Integrated loudness, its gating threshold, LRA and true peak from ebur128's summary."""
-    from filmkit.conformance import parse_ebur128_summary
+    from filmkit.platform.conformance import parse_ebur128_summary
 
     summary = parse_ebur128_summary(stderr)
     threshold = re.search(r"Threshold:\s*(-?[\d.]+|-inf)\s*LUFS", stderr[stderr.rfind("Summary:"):])
@@ -197,8 +197,8 @@ def write_caption_sidecars(tracks: Sequence[LanguageTrack], video: Path, fmt: st
 def plan_single_platform(project_file: Path, platform: str, lang: str | None, output: Path | None,
                          measure: bool = True) -> RenderPlan:
     """`filmkit render --platform P [--lang L]`: one version, checked like an export would be."""
-    from filmkit.presets import load_preset
-    from filmkit.render import default_output, load_and_check
+    from filmkit.platform.presets import load_preset
+    from filmkit.render.plan import default_output, load_and_check
 
     loaded, timeline, media = load_and_check(project_file)
     preset = load_preset(platform, loaded.folder)
@@ -222,8 +222,8 @@ def preview_card(project_file: Path, lang: str, platform: str | None, output: Pa
 
     from filmkit.card import save_png
     from filmkit.graph import build_card_still_args
-    from filmkit.presets import load_preset
-    from filmkit.render import draw_card_file, load_and_check
+    from filmkit.platform.presets import load_preset
+    from filmkit.render.plan import draw_card_file, load_and_check
     from filmkit.project import load_project
 
     if load_project(project_file).project.card is None:

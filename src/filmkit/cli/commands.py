@@ -54,16 +54,16 @@ def render(project_file: Path, output: Path | None, lang: str | None, platform: 
     import shlex
     import tempfile
 
-    from filmkit.burn import warnings_of
-    from filmkit.ffmpeg import ffmpeg_binary
-    from filmkit.render import plan_render, write_sidecars
-    from filmkit.render import render as run_render
+    from filmkit.render.tracks import warnings_of
+    from filmkit.media.ffmpeg import ffmpeg_binary
+    from filmkit.render.plan import plan_render, write_sidecars
+    from filmkit.render.plan import render as run_render
     from filmkit.timecode import format_seconds
 
     if sidecar and not lang:
         raise FilmkitError("--sidecar writes the subtitles of --lang beside the video; give --lang too (e.g. --lang ru --sidecar)")
     if platform:
-        from filmkit.versions import plan_single_platform
+        from filmkit.render.platform import plan_single_platform
 
         plan = plan_single_platform(project_file, platform, lang, output, measure=not dry_run)
     else:
@@ -99,7 +99,7 @@ def render(project_file: Path, output: Path | None, lang: str | None, platform: 
 @click.argument("project_file", type=PROJECT_FILE)
 def check(project_file: Path) -> None:
     """Validate PROJECT_FILE and its media without rendering anything."""
-    from filmkit.render import load_and_check
+    from filmkit.render.plan import load_and_check
     from filmkit.timecode import format_rate, format_seconds, format_timecode
 
     loaded, timeline, media = load_and_check(project_file)
@@ -116,7 +116,7 @@ def check(project_file: Path) -> None:
         card = timeline.card
         click.echo(f"  card: {format_seconds(card.frames, timeline.fps)}, in {', '.join(loaded.project.card.text)}")
     if loaded.project.exports is not None:
-        from filmkit.batch import plan_export
+        from filmkit.export.batch import plan_export
 
         plan = plan_export(project_file, checked=(loaded, timeline, media))
         platforms = sorted({output.platform for output in plan.outputs})
@@ -128,7 +128,7 @@ def check(project_file: Path) -> None:
 
 def _check_subtitles(loaded: Any, timeline: Any) -> None:
     """Every language must load, lint without errors and be drawable with an installed font."""
-    from filmkit.burn import available_languages, prepare_track
+    from filmkit.render.tracks import available_languages, prepare_track
     from filmkit.errors import SubtitleError
 
     failures: list[FilmkitError] = []
@@ -152,7 +152,7 @@ def _check_subtitles(loaded: Any, timeline: Any) -> None:
 @click.argument("media_file", type=click.Path(path_type=Path, dir_okay=False))
 def probe(media_file: Path) -> None:
     """Show what filmkit sees in MEDIA_FILE."""
-    from filmkit.probe import probe as run_probe
+    from filmkit.media.probe import probe as run_probe
     from filmkit.timecode import format_rate
 
     info = run_probe(media_file)
@@ -185,7 +185,7 @@ def probe(media_file: Path) -> None:
 @cli.command()
 def doctor() -> None:
     """Check ffmpeg, its filters, and the libraries filmkit renders with."""
-    from filmkit.doctor import diagnose
+    from filmkit.tools.doctor import diagnose
 
     healthy = True
     for check_ in diagnose():
@@ -201,7 +201,7 @@ def doctor() -> None:
 @click.option("--title", default=None, help="Film title (default: the folder name).")
 def init(folder: Path, title: str | None) -> None:
     """Create a new project skeleton in FOLDER (with placeholder footage)."""
-    from filmkit.scaffold import create_project
+    from filmkit.tools.scaffold import create_project
 
     edit = create_project(folder, title)
     click.echo(f"Created {edit}. Next: filmkit render {edit}", err=True)
@@ -212,7 +212,7 @@ def init(folder: Path, title: str | None) -> None:
 @click.option("--force", is_flag=True, help="Regenerate clips that already exist.")
 def storyboard(storyboard_file: Path, force: bool) -> None:
     """Generate placeholder footage (titled slates with ambience) from STORYBOARD_FILE."""
-    from filmkit.storyboard import generate, load_storyboard
+    from filmkit.tools.storyboard import generate, load_storyboard
 
     board = load_storyboard(storyboard_file)
     with _progress_bar("Storyboard", len(board.scenes)) as advance:
@@ -273,8 +273,8 @@ def subs_lint(files: tuple[Path, ...], lang: str | None, fps: str, vertical: boo
 def _glyph_lint(loaded: Any, lang: str | None) -> list[Any]:
     """Characters the fonts a burn would use cannot draw; a script with no font at all is one
     finding (listing each of its characters would bury the fix)."""
-    from filmkit.burn import glyph_findings
-    from filmkit.fonts import FontChoice, choose_font, dominant_script
+    from filmkit.render.tracks import glyph_findings
+    from filmkit.text.fonts import FontChoice, choose_font, dominant_script
     from filmkit.subtitles.model import Finding, Severity
 
     scripts = sorted({dominant_script(cue.text, lang) for cue in loaded.cues})
@@ -327,8 +327,8 @@ def subs_shift(file: Path, by: str, output: Path | None) -> None:
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="PNG to write (default: out/<title>_<lang>_proof.png).")
 def subs_proof(project_file: Path, lang: str, output: Path | None) -> None:
     """A contact sheet: one real frame per cue with the subtitle burned in, timecode and cue number."""
-    from filmkit.proof import make_proof_sheet
-    from filmkit.render import plan_render
+    from filmkit.tools.proof import make_proof_sheet
+    from filmkit.render.plan import plan_render
 
     plan = plan_render(project_file, lang=lang)
     target = output or plan.output.with_name(f"{plan.output.stem}_proof.png")
@@ -344,7 +344,7 @@ def subs_proof(project_file: Path, lang: str, output: Path | None) -> None:
 @click.option("--force", is_flag=True, help="Render everything, even outputs that are up to date.")
 def export(project_file: Path, langs: tuple[str, ...], platforms: tuple[str, ...], jobs: int | None, force: bool) -> None:
     """Render the languages x platforms matrix of PROJECT_FILE, only what changed since the last run."""
-    from filmkit.batch import Outcome, plan_export, run_export
+    from filmkit.export.batch import Outcome, plan_export, run_export
 
     plan = plan_export(project_file, langs, platforms)
     with _export_progress(plan) as on_event:
@@ -429,7 +429,7 @@ def _export_summary(plan: Any, results: list[Any]) -> None:
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True, help="PNG file to write.")
 def card(project_file: Path, lang: str, platform: str | None, output: Path) -> None:
     """Preview the closing card of PROJECT_FILE as a PNG."""
-    from filmkit.versions import preview_card
+    from filmkit.render.platform import preview_card
 
     made, (width, height) = preview_card(project_file, lang, platform, output)
     click.echo(f"Wrote {made} ({width}x{height})", err=True)
@@ -441,7 +441,7 @@ def card(project_file: Path, lang: str, platform: str | None, output: Path) -> N
               help="Project file or folder whose presets/ folder is searched first (default: the current folder).")
 def presets(name: str | None, project: Path | None) -> None:
     """List the platform presets, or show every value of preset NAME with its source."""
-    from filmkit.presets import available_presets, describe, load_preset, summary
+    from filmkit.platform.presets import available_presets, describe, load_preset, summary
 
     folder = (project.parent if project.is_file() else project) if project is not None else Path.cwd()
     if name is None:

@@ -18,16 +18,16 @@ from fractions import Fraction
 from pathlib import Path
 
 from filmkit import __version__
-from filmkit.burn import LanguageTrack, parse_langs
+from filmkit.render.tracks import LanguageTrack, parse_langs
 from filmkit.errors import FilmkitError, Interrupted, Problem, ProjectError
-from filmkit.ffmpeg import Progress, stop_all
+from filmkit.media.ffmpeg import Progress, stop_all
 from filmkit.graph import Loudness
-from filmkit.manifest import Entry, HashCache, Manifest, canonical, export_lock, sha256_file, sha256_text
-from filmkit.presets import Preset, load_preset
-from filmkit.probe import MediaInfo
+from filmkit.export.manifest import Entry, HashCache, Manifest, canonical, export_lock, sha256_file, sha256_text
+from filmkit.platform.presets import Preset, load_preset
+from filmkit.media.probe import MediaInfo
 from filmkit.project import LoadedProject, Timeline
-from filmkit.render import card_languages, expected_frames, load_and_check, render_all, slugify
-from filmkit.versions import (
+from filmkit.render.plan import card_languages, expected_frames, load_and_check, render_all, slugify
+from filmkit.render.platform import (
     limit_problems,
     measure_loudness,
     plan_platform,
@@ -258,7 +258,7 @@ def _run_job(plan: ExportPlan, job: Job, manifest: Manifest, inputs: dict[Path, 
         fps = render_plan.spec.fps or plan.timeline.fps
 
         def check(temp: Path, version: object) -> None:
-            from filmkit.conformance import verify_against_preset
+            from filmkit.platform.conformance import verify_against_preset
 
             problems = verify_against_preset(temp, preset, expected_frames=job.frames, expected_fps=fps)
             if problems:
@@ -289,7 +289,7 @@ def _run_job(plan: ExportPlan, job: Job, manifest: Manifest, inputs: dict[Path, 
 def _finish_output(plan: ExportPlan, output: Output, inputs: dict[str, str], tracks: tuple[LanguageTrack, ...],
                    fps: Fraction) -> Entry:
     """Poster, caption sidecars, measurements and the manifest entry of a rendered file."""
-    from filmkit.conformance import measure_loudness as measure_file
+    from filmkit.platform.conformance import measure_loudness as measure_file
 
     timeline = plan.timeline
     poster = write_poster(output.path, Fraction(poster_frame(plan.loaded, timeline)) / timeline.fps,

@@ -41,7 +41,7 @@ def diagnose() -> list[Check]:
 
 
 def _ffmpeg_checks() -> list[Check]:
-    from filmkit.ffmpeg import ENV_FFMPEG, ffmpeg_binary, ffmpeg_filters, ffmpeg_version
+    from filmkit.media.ffmpeg import ENV_FFMPEG, ffmpeg_binary, ffmpeg_filters, ffmpeg_version
 
     try:
         binary = ffmpeg_binary()
@@ -89,7 +89,7 @@ def _library_checks() -> list[Check]:
 def font_checks() -> list[Check]:
     """One row per script: which face a burn-in would use and where it comes from. A missing
     font only matters for films in that script, so it is not required."""
-    from filmkit.fonts import choose_font
+    from filmkit.text.fonts import choose_font
 
     checks = []
     for script, lang in FONT_SCRIPTS:

@@ -52,7 +52,7 @@ def create_project(folder: Path, title: str | None = None) -> Path:
     """Write edit.yaml and storyboard.yaml in `folder`, generate the footage; return edit.yaml."""
     import json
 
-    from filmkit.storyboard import generate, load_storyboard
+    from filmkit.tools.storyboard import generate, load_storyboard
 
     folder = Path(folder)
     edit = folder / "edit.yaml"

@@ -19,9 +19,9 @@ from fractions import Fraction
 from pathlib import Path
 
 from filmkit.errors import MediaError
-from filmkit.ffmpeg import run_tool
-from filmkit.presets import Preset
-from filmkit.probe import MediaInfo, probe
+from filmkit.media.ffmpeg import run_tool
+from filmkit.platform.presets import Preset
+from filmkit.media.probe import MediaInfo, probe
 
 # The average rate is frames / duration: an exact ratio for a constant-rate MP4, but kept from
 # false alarms by a margin far below the 0.1% between 30 and 30000/1001.

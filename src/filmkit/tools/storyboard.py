@@ -15,7 +15,7 @@ from pathlib import Path
 from pydantic import Field
 
 from filmkit.errors import ProjectError
-from filmkit.ffmpeg import run_ffmpeg
+from filmkit.media.ffmpeg import run_ffmpeg
 from filmkit.project.load import Locations, read_yaml, validate
 from filmkit.project.schema import Color, FrameRate, FrameSize, Number, Size, Strict, StrictStr
 from filmkit.timecode import format_rate, seconds_arg

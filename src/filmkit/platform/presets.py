@@ -197,7 +197,7 @@ class LoudnessTarget(_Frozen):
 
 
 class Margins(_Frozen):
-    """Fractions of the frame kept clear on each side (same fields as filmkit.safearea.SafeArea)."""
+    """Fractions of the frame kept clear on each side (same fields as filmkit.platform.safearea.SafeArea)."""
 
     top: Fractional
     bottom: Fractional

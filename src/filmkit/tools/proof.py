@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from filmkit.errors import FilmkitError
-from filmkit.ffmpeg import run_ffmpeg
-from filmkit.fonts import choose_font
+from filmkit.media.ffmpeg import run_ffmpeg
+from filmkit.text.fonts import choose_font
 from filmkit.graph import build_frames_args
-from filmkit.render import TEMP_MARK, RenderPlan
+from filmkit.render.plan import TEMP_MARK, RenderPlan
 from filmkit.timecode import format_timecode
 
 if TYPE_CHECKING:
