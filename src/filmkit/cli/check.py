@@ -43,7 +43,7 @@ def check(project_file: Path) -> None:
 
 def _check_subtitles(loaded: LoadedProject, timeline: Timeline) -> None:
     """Every language must load, lint without errors and be drawable with an installed font."""
-    from filmkit.render.tracks import available_languages, prepare_track
+    from filmkit.render.tracks import available_languages, prepare_track, without_subtitles
     from filmkit.subtitles.model import Severity
 
     failures: list[FilmkitError] = []
@@ -59,5 +59,7 @@ def _check_subtitles(loaded: LoadedProject, timeline: Timeline) -> None:
         click.echo(f"  subtitles {lang}: {len(track.cues)} cues, {track.file.encoding}, font {fonts}, {len(warnings)} warning(s)")
         for finding in warnings:
             click.echo(f"    {finding}")
+    for lang in sorted(without_subtitles(loaded)):
+        click.echo(f"  subtitles {lang}: none (declared: the {lang} version burns no subtitles)")
     if failures:
         raise FilmkitError("\n\n".join(exc.message for exc in failures))

@@ -25,7 +25,8 @@ from filmkit.render.card import draw_card_file
 from filmkit.render.extras import measure_mix
 from filmkit.render.files import check_output_path
 from filmkit.render.settings import limit_problems, render_spec, subtitle_safe_area, text_safe_area
-from filmkit.render.tracks import LanguageTrack, available_languages, parse_langs, prepare_track, write_burn
+from filmkit.render.tracks import (LanguageTrack, available_languages, parse_langs, prepare_track, without_subtitles,
+                                   write_burn)
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,7 @@ def plan_render(
     """The master (project format) render, with the subtitles of `lang` burned in if given."""
     loaded, timeline, media = load_and_check(project_file)
     langs = parse_langs(lang) if lang else []
-    tracks = tuple(prepare_track(loaded, timeline, code) for code in langs)
+    tracks = language_tracks(loaded, timeline, langs)
     card_langs = card_languages(loaded, langs)
     target = Path(output) if output else default_output(loaded, lang)
     target = target.expanduser().absolute()
@@ -140,20 +141,47 @@ def plan_platform(
     return RenderPlan(loaded, timeline, media, tuple(versions), spec, text_safe_area(preset), subtitle_safe_area(preset))
 
 
+def language_tracks(loaded: LoadedProject, timeline: Timeline, langs: Sequence[str],
+                    vertical: bool = False) -> tuple[LanguageTrack, ...]:
+    """The subtitles a version in `langs` burns (`render --lang`).
+
+    A version's language selects its card text and, when there is one, its subtitle file: a
+    project without `subtitles:` burns nothing, and so does a language declared `none` under
+    `subtitles: files:`. Any other language needs its file, so a forgotten translation is an
+    error; and a language with neither card text nor subtitles is one too.
+    """
+    subtitles = loaded.project.subtitles
+    card = loaded.project.card
+    tracks = []
+    for lang in langs:
+        has_card_text = card is not None and lang in card.text
+        if subtitles is None and has_card_text:
+            continue
+        if lang in without_subtitles(loaded):
+            if not has_card_text:
+                raise ProjectError([loaded.locations.problem(("subtitles", "files", lang), (
+                    f"{lang!r} is declared without subtitles (`{lang}: none`) and the project has no card text in "
+                    f"{lang!r}, so a version in {lang!r} would show nothing of its language. Give it a subtitle "
+                    f"file, or add `{lang}: {{tagline: ...}}` under `card: text:`"))])
+            continue
+        tracks.append(prepare_track(loaded, timeline, lang, vertical=vertical))
+    return tuple(tracks)
+
+
 def version_tracks(loaded: LoadedProject, timeline: Timeline, version_lang: str, vertical: bool) -> tuple[LanguageTrack, ...]:
-    """The subtitles a language version burns: its file(s), if the project has subtitles at all."""
+    """The subtitles a language version of an export burns: its file(s), if the project has subtitles at all."""
     if loaded.project.subtitles is None:
         return ()
     langs = parse_langs(version_lang)
     have = available_languages(loaded)
-    missing = [lang for lang in langs if lang not in have]
+    missing = [lang for lang in langs if lang not in have and lang not in without_subtitles(loaded)]
     if missing:
         raise ProjectError([loaded.locations.problem(
             ("exports", "languages"),
             f"{version_lang!r} is exported but the project has no subtitles in {', '.join(missing)}; it has "
             f"{', '.join(sorted(have)) or 'none'}. Add the translation under `subtitles: files:` or remove the "
             "language from `exports: languages:`")])
-    return tuple(prepare_track(loaded, timeline, lang, vertical=vertical) for lang in langs)
+    return language_tracks(loaded, timeline, langs, vertical)
 
 
 def card_languages(loaded: LoadedProject, langs: list[str]) -> tuple[str, ...]:

@@ -24,6 +24,7 @@ from filmkit.subtitles.ass import AssStyle, Track, build_ass
 from filmkit.subtitles.model import Cue, Finding, Severity, SubtitleFile
 
 SUBTITLE_SUFFIXES = (".srt", ".vtt", ".ass", ".ssa")
+NO_SUBTITLES = "none"  # `subtitles: files: {en: none}`: a language deliberately without subtitles
 
 
 @dataclass(frozen=True)
@@ -59,8 +60,19 @@ def available_languages(loaded: LoadedProject) -> dict[str, Path]:
             if path.suffix.lower() in SUBTITLE_SUFFIXES and not path.name.startswith("."):
                 found.setdefault(path.stem, path)
     for lang, relative in config.files.items():
-        found[lang] = loaded.resolve(relative)
+        if lang in without_subtitles(loaded):
+            found.pop(lang, None)
+        else:
+            found[lang] = loaded.resolve(str(relative))
     return found
+
+
+def without_subtitles(loaded: LoadedProject) -> frozenset[str]:
+    """Languages the project declares as shown without subtitles (`en: none` under `files:`)."""
+    config = loaded.project.subtitles
+    if config is None:
+        return frozenset()
+    return frozenset(lang for lang, value in config.files.items() if value is None or value.strip().lower() == NO_SUBTITLES)
 
 
 def subtitle_file_for(loaded: LoadedProject, lang: str) -> Path:
