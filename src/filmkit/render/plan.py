@@ -7,10 +7,12 @@ the platform's settings, and output paths that never overwrite an input.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 
 from filmkit.errors import ProjectError
@@ -22,6 +24,7 @@ from filmkit.platform.presets import Preset, load_preset
 from filmkit.platform.safearea import SafeArea
 from filmkit.project import LoadedProject, Timeline, build_timeline, load_project
 from filmkit.render.card import draw_card_file
+from filmkit.render.composition import compose
 from filmkit.render.extras import measure_mix
 from filmkit.render.files import check_output_path
 from filmkit.render.settings import limit_problems, render_spec, subtitle_safe_area, text_safe_area
@@ -49,6 +52,7 @@ class RenderPlan:
     spec: RenderSpec = RenderSpec()
     safe_area: SafeArea | None = None  # the card's text and logo stay inside (a platform's interface)
     subtitle_safe_area: SafeArea | None = None
+    caption_area: tuple[int, int, int, int] | None = None  # a composed social frame's caption band
 
     @property
     def output(self) -> Path:
@@ -138,7 +142,14 @@ def plan_platform(
         check_output_path(path, protected=[loaded.path, *media])
         versions.append(VersionPlan(path, tracks.get(lang, ()), card_languages(loaded, parse_langs(lang))))
     spec = render_spec(preset, timeline, loudness, reframe)
-    return RenderPlan(loaded, timeline, media, tuple(versions), spec, text_safe_area(preset), subtitle_safe_area(preset))
+    picture = spec.picture or Picture(timeline.width, timeline.height)
+    subtitles = loaded.project.subtitles
+    composed = compose(picture.width, picture.height, Fraction(timeline.width, timeline.height), picture.reframe,
+                       subtitle_safe_area(preset), font_scale=float(subtitles.style.font_scale) if subtitles else 1.0,
+                       captions=subtitles is not None)
+    spec = dataclasses.replace(spec, picture=dataclasses.replace(picture, box=composed.picture))
+    return RenderPlan(loaded, timeline, media, tuple(versions), spec, text_safe_area(preset), subtitle_safe_area(preset),
+                      composed.captions)
 
 
 def language_tracks(loaded: LoadedProject, timeline: Timeline, langs: Sequence[str],

@@ -1,0 +1,90 @@
+"""A social version's frame composed as a whole: the film's picture and its captions together.
+
+On 9:16, 4:5 and 1:1 versions of a landscape film the picture, fitted to the frame's width,
+leaves bands above and below it. Captions belong in the band below the picture, inside the
+platform's safe area, never over the picture's middle, so the picture moves up as far as the
+safe area allows for both to fit (the card composes its own layout per aspect in the same
+spirit). Where there is no room for a band (the picture fills the frame, as `crop` does, or
+the safe area is too short), captions sit over the picture's lowest quarter, still inside the
+safe area. A frame of the film's own shape (16:9 of a 16:9 film) is not composed: captions
+keep their usual place at the bottom of the picture.
+
+Caption size on a phone: feed and Reels videos (1:1, 4:5, 9:16) are shown at the full width
+of a phone's screen, so captions are sized by the frame's width, giving the same size on the
+phone in every one of these shapes. The figure is the BBC's for 9:16 (Subtitle Guidelines
+v1.2.5: line height 3.9-4.5% of the video height; 4.2% of 1920 = 80.6 px, an em of 85% of the
+line = 68.5 px), which is 6.35% of the width.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+from filmkit.graph.picture import Reframe, fit_inside
+from filmkit.platform.safearea import SafeArea
+
+# The em of a caption as a fraction of the frame (see the module docstring for the sources).
+EM_LANDSCAPE = 0.055  # of the height: BBC line height 7-8% of 16:9 video, an em being ~85% of a line
+EM_PHONE = 0.0635  # of the width: BBC 9:16 line height 4.2% of the height, as width (1080 x 1920)
+LINE_PITCH = 1.25  # baseline to baseline, in ems, for every script
+# Lines a caption may take: 2 (Netflix, BBC), 3 on 9:16 (BBC, vertical video).
+MAX_LINES = 2
+MAX_LINES_VERTICAL = 3
+BAND_GAP = 0.5  # ems between the picture and the caption band below it
+
+
+def is_phone_frame(width: int, height: int) -> bool:
+    """Portrait or square: a frame a phone shows at its screen's width."""
+    return height >= width
+
+
+def caption_em(width: int, height: int, font_scale: float = 1.0) -> float:
+    """The caption em in output pixels for this frame, before any shrinking to fit."""
+    base = EM_PHONE * width if is_phone_frame(width, height) else EM_LANDSCAPE * height
+    return base * font_scale
+
+
+def max_caption_lines(width: int, height: int) -> int:
+    """3 lines on a vertical (9:16-like) frame, 2 on every other shape, 4:5 and 1:1 included."""
+    return MAX_LINES_VERTICAL if Fraction(height, width) >= Fraction(16, 10) else MAX_LINES
+
+
+@dataclass(frozen=True)
+class Composition:
+    """Where the film's picture and the captions go in a frame, in output pixels."""
+
+    picture: tuple[int, int, int, int] | None  # (left, top, right, bottom); None: the whole frame, centred
+    captions: tuple[int, int, int, int] | None  # the caption area; None: the usual bottom placement
+
+
+def compose(width: int, height: int, film_aspect: Fraction, reframe: Reframe, safe: SafeArea,
+            *, font_scale: float = 1.0, captions: bool = True) -> Composition:
+    """Place the picture and the caption band of a `width` x `height` version of a film of `film_aspect`.
+
+    Only a frame narrower than the film is composed (a portrait or square version of a
+    landscape film) and only when the film has captions at all; every language version of a
+    platform gets the same composition, so their pictures match frame for frame.
+    """
+    if not captions or Fraction(width, height) >= film_aspect:
+        return Composition(None, None)
+    left, top, right, bottom = safe.box(width, height)
+    _, pic_h = fit_inside(film_aspect, width, height)
+    em = caption_em(width, height, font_scale)
+    band = round(max_caption_lines(width, height) * LINE_PITCH * em + em * 0.3)
+    if reframe == "crop" or pic_h >= height:
+        return Composition(None, _lowest(left, right, top, bottom, height, band))
+    gap = round(BAND_GAP * em)
+    centred = (height - pic_h) // 2
+    pic_top = min(centred, bottom - band - gap - pic_h)
+    if pic_top < top:  # no room for a band below the picture inside the safe area
+        pic_top = max(0, min(centred, bottom - pic_h))
+        return Composition((0, pic_top, width, pic_top + pic_h), _lowest(left, right, top, bottom, pic_top + pic_h, band))
+    pic_bottom = pic_top + pic_h
+    return Composition((0, pic_top, width, pic_bottom), (left, pic_bottom + gap, right, pic_bottom + gap + band))
+
+
+def _lowest(left: int, right: int, top: int, bottom: int, pic_bottom: int, band: int) -> tuple[int, int, int, int]:
+    """Captions as low over the picture as the safe area allows (its lowest quarter when it can)."""
+    area_bottom = min(pic_bottom, bottom)
+    return (left, max(top, area_bottom - band), right, area_bottom)
