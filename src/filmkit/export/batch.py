@@ -205,6 +205,9 @@ def run_export(
             loudness = measure_mix(plan.timeline, plan.media)
         for result in _execute(plan, work, manifest, inputs, loudness, jobs, notify):
             results[result.output.path] = result
+        from filmkit.export.review import record_run_and_review
+
+        record_run_and_review(plan, manifest, results.values())
     return [results[output.path] for output in plan.outputs]
 
 

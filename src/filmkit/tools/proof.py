@@ -21,6 +21,7 @@ from filmkit.render.plan import RenderPlan
 from filmkit.timecode import format_timecode
 
 if TYPE_CHECKING:
+    from PIL import Image
     from PIL.ImageFont import FreeTypeFont, ImageFont
 
 # Each frame is fitted into this box (a small project is enlarged to it): a 16:9 frame becomes
@@ -46,9 +47,9 @@ def proof_frames(plan: RenderPlan) -> list[tuple[int, int]]:
     return picks
 
 
-def thumb_width(width: int, height: int) -> int:
-    """The (even) width each frame is scaled to so that it fits THUMB_BOX."""
-    box_w, box_h = THUMB_BOX
+def thumb_width(width: int, height: int, box: tuple[int, int] = THUMB_BOX) -> int:
+    """The (even) width each frame is scaled to so that it fits `box`."""
+    box_w, box_h = box
     fitted = min(box_w, round(width * box_h / height))
     return max(2, fitted - fitted % 2)
 
@@ -58,36 +59,44 @@ def make_proof_sheet(plan: RenderPlan, output: Path) -> Path:
     from PIL import Image, ImageDraw
 
     picks = proof_frames(plan)
-    frames = sorted({frame for _, frame in picks})
     width = thumb_width(plan.timeline.width, plan.timeline.height)
-    with tempfile.TemporaryDirectory(prefix="filmkit-proof-") as work:
-        workdir = Path(work)
-        burn = plan.write_burn(workdir)
-        pattern = workdir / "frame_%05d.png"
-        run_ffmpeg(build_frames_args(plan.timeline, plan.media, frames, pattern, width, burn),
-                   what=f"proof sheet {output.name}")
-        shots = {frame: Image.open(workdir / f"frame_{i + 1:05d}.png").convert("RGB") for i, frame in enumerate(frames)}
-
-        thumb_h = next(iter(shots.values())).height
-        columns = min(max(1, (SHEET_WIDTH - GAP) // (width + GAP)), len(picks))
-        rows = math.ceil(len(picks) / columns)
-        sheet = Image.new("RGB", (GAP + columns * (width + GAP), GAP + rows * (thumb_h + CAPTION_HEIGHT + GAP)), BACKGROUND)
-        draw = ImageDraw.Draw(sheet)
-        font = _caption_font()
-        track = plan.tracks[0]
-        lines = {cue.number: cue.line for cue in track.cues}
-        for position, (number, frame) in enumerate(picks):
-            column, row = position % columns, position // columns
-            x = GAP + column * (width + GAP)
-            y = GAP + row * (thumb_h + CAPTION_HEIGHT + GAP)
-            sheet.paste(shots[frame], (x, y))
-            caption = f"cue {number}    {track.file.path.name}:{lines[number]}    {format_timecode(frame, plan.timeline.fps)}"
-            draw.text((x + 2, y + thumb_h + (CAPTION_HEIGHT - CAPTION_SIZE) // 2), caption, font=font, fill="#f0f0f0")
+    shots = proof_images(plan, width, f"proof sheet {output.name}")
+    thumb_h = next(iter(shots.values())).height
+    columns = min(max(1, (SHEET_WIDTH - GAP) // (width + GAP)), len(picks))
+    rows = math.ceil(len(picks) / columns)
+    sheet = Image.new("RGB", (GAP + columns * (width + GAP), GAP + rows * (thumb_h + CAPTION_HEIGHT + GAP)), BACKGROUND)
+    draw = ImageDraw.Draw(sheet)
+    font = _caption_font()
+    track = plan.tracks[0]
+    lines = {cue.number: cue.line for cue in track.cues}
+    for position, (number, frame) in enumerate(picks):
+        column, row = position % columns, position // columns
+        x = GAP + column * (width + GAP)
+        y = GAP + row * (thumb_h + CAPTION_HEIGHT + GAP)
+        sheet.paste(shots[frame], (x, y))
+        caption = f"cue {number}    {track.file.path.name}:{lines[number]}    {format_timecode(frame, plan.timeline.fps)}"
+        draw.text((x + 2, y + thumb_h + (CAPTION_HEIGHT - CAPTION_SIZE) // 2), caption, font=font, fill="#f0f0f0")
     output.parent.mkdir(parents=True, exist_ok=True)
     temp = output.with_name(f".{output.stem}.{os.getpid()}{TEMP_MARK}.png")
     sheet.save(temp)
     os.replace(temp, output)
     return output
+
+
+def proof_images(plan: RenderPlan, width: int, what: str) -> dict[int, Image.Image]:
+    """The picked record frames (see proof_frames) with the subtitles burned in, scaled to `width`.
+
+    Also the review page's cue thumbnails: one ffmpeg run decodes the cut once for every cue.
+    """
+    from PIL import Image
+
+    frames = sorted({frame for _, frame in proof_frames(plan)})
+    with tempfile.TemporaryDirectory(prefix="filmkit-proof-") as work:
+        workdir = Path(work)
+        burn = plan.write_burn(workdir)
+        pattern = workdir / "frame_%05d.png"
+        run_ffmpeg(build_frames_args(plan.timeline, plan.media, frames, pattern, width, burn), what=what)
+        return {frame: Image.open(workdir / f"frame_{i + 1:05d}.png").convert("RGB") for i, frame in enumerate(frames)}
 
 
 def _caption_font() -> FreeTypeFont | ImageFont:
