@@ -17,6 +17,10 @@ from filmkit.export.review import CueTrack, Language, Review, State
 from filmkit.export.review_html import cell_html, e, href, ident, platform_head, video_html, when
 from filmkit.export.review_thumbs import THUMB_BOX
 
+# Inline, so that no browser asks a server for /favicon.ico (a 404 in the console otherwise).
+FAVICON = ("data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E"
+           "%3Crect y='3' width='16' height='10' rx='2' fill='%238a5a00'/%3E%3C/svg%3E")
+
 
 def _asset(name: str) -> str:
     return (resources.files("filmkit") / "data" / "review" / name).read_text(encoding="utf-8")
@@ -33,6 +37,7 @@ def render_page(review: Review) -> str:
         "<!DOCTYPE html>", '<html lang="en" dir="ltr">', "<head>", '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f'<meta name="generator" content="filmkit {e(__version__)}">', f"<title>{e(title)}</title>",
+        f'<link rel="icon" href="{FAVICON}">',
         f"<style>\n{_asset('review.css')}</style>", "</head>", "<body>",
         '<a class="skip" href="#main">Skip to the outputs</a>', *body,
         f"<script>\n{_asset('review.js')}</script>", "</body>", "</html>", ""])
