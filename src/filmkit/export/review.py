@@ -155,9 +155,11 @@ def _full_matrix(plan: ExportPlan) -> ExportPlan:
     if exports is None or len(plan.outputs) == len(exports.platforms) * len(exports.languages):
         return plan
     try:
-        return plan_export(plan.loaded.path, checked=(plan.loaded, plan.timeline, plan.media))
+        full = plan_export(plan.loaded.path, checked=(plan.loaded, plan.timeline, plan.media))
     except FilmkitError:
         return plan  # e.g. a language added to `exports` without its card text yet: show what was exported
+    # A subset in a deeper folder (one platform's) keeps its own manifest there: its page shows that subset.
+    return full if full.folder == plan.folder else plan
 
 
 def gather(plan: ExportPlan, manifest: Manifest) -> Review:

@@ -115,7 +115,7 @@ def video_html(review: Review, preset: Preset, language: Language, entry: Entry)
 
 def _facts(preset: Preset, cell: Cell) -> str:
     entry = cell.entry
-    rows = []
+    rows: list[tuple[str, str, bool | None, str]] = []  # term, value (HTML), within the limits, note
     if entry is not None:
         limits = preset.limits
         fits = float(limits.min_seconds) <= entry.duration <= float(limits.max_seconds)
