@@ -24,7 +24,7 @@ from filmkit.export.review_thumbs import Thumbnails, cue_thumbnails
 from filmkit.platform.presets import Preset
 from filmkit.render.tracks import LanguageTrack, parse_langs
 from filmkit.subtitles.langs import base, language_name
-from filmkit.subtitles.model import Severity
+from filmkit.subtitles.model import Finding, Severity
 from filmkit.timecode import format_timecode
 
 if TYPE_CHECKING:
@@ -179,9 +179,8 @@ def gather(plan: ExportPlan, manifest: Manifest) -> Review:
 def _cell(plan: ExportPlan, manifest: Manifest, output: Output, hashes: HashCache) -> Cell:
     entry = manifest.get(output.path)
     failure = manifest.failures.get(manifest.relative(output.path))
-    warnings = tuple(f"{f.file.name}:{f.line}: cue {f.cue} [{f.code}] {f.message}" if f.cue else f"{f.file.name}: [{f.code}] {f.message}"
-                     for track in _tracks(plan, output.lang, _vertical(output.preset)) for f in track.findings
-                     if f.severity is Severity.WARNING)
+    warnings = tuple(_warning(finding) for track in _tracks(plan, output.lang, _vertical(output.preset))
+                     for finding in track.findings if finding.severity is Severity.WARNING)
     if entry is not None and not output.path.is_file():
         entry = None
     if failure is not None:
@@ -195,6 +194,13 @@ def _cell(plan: ExportPlan, manifest: Manifest, output: Output, hashes: HashCach
     changed = manifest.rendered_in_last_run(entry)
     return Cell(output.platform, output.lang, State.RENDERED if changed else State.UP_TO_DATE, entry, changed,
                 warnings=warnings)
+
+
+def _warning(finding: Finding) -> str:
+    """A lint warning named by file, line and cue, as `subs lint` prints it but without the folder."""
+    where = f"{finding.file.name}:{finding.line}" if finding.line else finding.file.name
+    cue = f" cue {finding.cue}" if finding.cue else ""
+    return f"{where}:{cue} [{finding.code}] {finding.message}"
 
 
 def _still_current(plan: ExportPlan, output: Output, entry: Entry, hashes: HashCache) -> bool:
