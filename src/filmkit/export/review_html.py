@@ -104,13 +104,18 @@ def cell_html(review: Review, preset: Preset, language: Language, cell: Cell) ->
 def video_html(review: Review, preset: Preset, language: Language, entry: Entry) -> str:
     """The browser's own player: metadata only until played, the poster meanwhile, a link without video support."""
     width, height = preset.size.width, preset.size.height
-    scale = min(VIDEO_BOX / width, VIDEO_BOX / height)
     poster = f' poster="{href(entry.poster)}"' if entry.poster else ""
     label = f"{review.title}, {language.name}, {preset.title}"
     return (f'<video controls preload="metadata" playsinline{poster} src="{href(entry.path)}" '
-            f'width="{width}" height="{height}" style="aspect-ratio: {width} / {height}; width: min(100%, {round(width * scale)}px)" '
+            f'width="{width}" height="{height}" style="aspect-ratio: {width} / {height}; width: min(100%, {screen_width(preset)}px)" '
             f'data-lang="{e(language.code)}" data-platform="{e(preset.name)}" data-duration="{entry.duration:.3f}" '
             f'aria-label="{e(label)}"><a href="{href(entry.path)}">{e(PurePosixPath(entry.path).name)}</a></video>')
+
+
+def screen_width(preset: Preset) -> int:
+    """CSS pixels a player of this platform is wide: its frame fitted into VIDEO_BOX."""
+    width, height = preset.size.width, preset.size.height
+    return round(width * min(VIDEO_BOX / width, VIDEO_BOX / height))
 
 
 def _facts(preset: Preset, cell: Cell) -> str:

@@ -14,7 +14,7 @@ from importlib import resources
 from filmkit import __version__
 from filmkit.export.manifest import Entry
 from filmkit.export.review import CueTrack, Language, Review, State
-from filmkit.export.review_html import cell_html, e, href, ident, platform_head, video_html, when
+from filmkit.export.review_html import cell_html, e, href, ident, platform_head, screen_width, video_html, when
 from filmkit.export.review_thumbs import THUMB_BOX
 
 # Inline, so that no browser asks a server for /favicon.ico (a 404 in the console otherwise).
@@ -100,7 +100,8 @@ def _language_view(review: Review, language: Language) -> str:
              if (preset.name, language.code) in review.cells]
     presets = {preset.name: preset for preset in review.platforms}
     playable = [cell for cell in cells if cell.entry is not None]
-    versions = [f'<figure class="version" data-platform="{e(cell.platform)}">'
+    versions = [f'<figure class="version" data-platform="{e(cell.platform)}" '
+                f'style="width: {screen_width(presets[cell.platform])}px">'
                 f'{video_html(review, presets[cell.platform], language, cell.entry)}'
                 f'<figcaption lang="en" dir="ltr">{e(presets[cell.platform].title)}</figcaption></figure>'
                 for cell in playable if cell.entry is not None]
