@@ -14,6 +14,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -205,3 +206,25 @@ def test_review_of_a_project_never_exported_says_what_to_run(tmp_path: Path, run
     assert f"{tmp_path / 'out' / 'manifest.json'}: no manifest, so {project} has not been exported yet" in result.stderr
     assert f"Run `filmkit export {project}` first" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_the_manifest_keeps_failures_until_the_output_renders_and_dates_each_run(tmp_path: Path) -> None:
+    from filmkit.export.manifest import Entry, Failure, Manifest
+
+    first = Manifest(tmp_path)
+    first.record(Entry("a.mp4", "p", "en", "h", {}))
+    first.end_run([tmp_path / "a.mp4", tmp_path / "b.mp4", tmp_path / "c.mp4"],
+                  [Failure("b.mp4", "p", "ar", "ffmpeg said no"), Failure("c.mp4", "p", "ru", "disk full")])
+    time.sleep(0.002)  # the next run starts after this one (timestamps are to the microsecond)
+    read = Manifest.read(tmp_path)
+    assert read.rendered_in_last_run(read.entries["a.mp4"]) and set(read.failures) == {"b.mp4", "c.mp4"}
+    assert read.failures["b.mp4"].error == "ffmpeg said no" and read.failures["b.mp4"].at >= read.last_run["started"]
+    # the next run plans b and c only: b renders (its failure goes), c fails again; a is no longer new
+    read.record(Entry("b.mp4", "p", "ar", "h", {}))
+    read.end_run([tmp_path / "b.mp4", tmp_path / "c.mp4"], [Failure("c.mp4", "p", "ru", "still full")])
+    again = Manifest.read(tmp_path)
+    assert set(again.failures) == {"c.mp4"} and again.failures["c.mp4"].error == "still full"
+    assert not again.rendered_in_last_run(again.entries["a.mp4"]) and again.rendered_in_last_run(again.entries["b.mp4"])
+    # a subset run that plans only a keeps c's failure
+    again.end_run([tmp_path / "a.mp4"], [])
+    assert set(Manifest.read(tmp_path).failures) == {"c.mp4"}

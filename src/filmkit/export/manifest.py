@@ -69,7 +69,7 @@ class Failure:
 
 def utc_now() -> str:
     """A timestamp that sorts as text (fixed width, UTC), so "rendered in the last run" is a comparison."""
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
 
 
 class Manifest:
