@@ -15,7 +15,6 @@ from filmkit.cli.app import PROJECT_FILE, cli
 def review(project_file: Path) -> None:
     """Rebuild review.html beside the export's manifest.json from the manifest; renders no film.
 
-    \b
     `filmkit export` writes the page itself; run this after moving the folder, after an
     interrupted export, or to see whether outputs went out of date since.
     """

@@ -21,6 +21,7 @@ from filmkit.timecode import format_rate
 LOUDNESS_TOLERANCE_LU = 1.0
 VIDEO_BOX = 320  # CSS px: each player fits this square, so shapes compare at a glance
 SHAPE_BOX = 64  # CSS px: the largest frame on the page is drawn this big, the others to the same scale
+CELL_SHAPE_BOX = 28  # the same in each cell's frame size
 CHECKS = "frame size, frame rate, codec, profile, level, pixel format, GOP, audio, frame count, faststart, edit lists, size"
 
 
@@ -50,17 +51,24 @@ def when(stamp: str) -> str:
 
 
 
-def platform_head(review: Review, preset: Preset, biggest: int) -> str:
-    """A platform's row heading: its name, its frame drawn to scale with the text safe area, its limits."""
+def frame_shape(review: Review, preset: Preset, box: int) -> str:
+    """The platform's frame and its safe area for text, drawn to one scale for the whole page:
+    the largest frame of the export is `box` CSS pixels, every other one in proportion."""
     width, height = preset.size.width, preset.size.height
-    scale = SHAPE_BOX / biggest
+    scale = box / max((max(p.size.width, p.size.height) for p in review.platforms), default=max(width, height))
     left, top, right, bottom = preset.safe_area.text.box(width, height)
-    shape = (f'<svg class="shape" width="{max(2, round(width * scale))}" height="{max(2, round(height * scale))}" '
-             f'viewBox="0 0 {width} {height}" role="img" aria-label="Frame {width}×{height} ({preset.aspect_label}), '
-             f'drawn to scale; dashed: where text is safe">'
-             f'<rect x="0" y="0" width="{width}" height="{height}" class="frame" vector-effect="non-scaling-stroke"/>'
-             f'<rect x="{left}" y="{top}" width="{right - left}" height="{bottom - top}" class="safe" '
-             'vector-effect="non-scaling-stroke"/></svg>')
+    return (f'<svg class="shape" width="{max(2, round(width * scale))}" height="{max(2, round(height * scale))}" '
+            f'viewBox="0 0 {width} {height}" role="img" aria-label="Frame {width}×{height} ({preset.aspect_label}), '
+            f'drawn to scale; dashed: where text is safe">'
+            f'<rect x="0" y="0" width="{width}" height="{height}" class="frame" vector-effect="non-scaling-stroke"/>'
+            f'<rect x="{left}" y="{top}" width="{right - left}" height="{bottom - top}" class="safe" '
+            'vector-effect="non-scaling-stroke"/></svg>')
+
+
+def platform_head(review: Review, preset: Preset) -> str:
+    """A platform's row heading: its name, its frame drawn to scale, its limits and loudness target."""
+    width, height = preset.size.width, preset.size.height
+    shape = frame_shape(review, preset, SHAPE_BOX)
     limits = preset.limits
     captions = preset.captions.upper() if preset.captions else "none"
     facts = (f"<code>{e(preset.name)}</code> · {width}×{height} ({preset.aspect_label}) · "
@@ -93,7 +101,7 @@ def cell_html(review: Review, preset: Preset, language: Language, cell: Cell) ->
         parts.append(video_html(review, preset, language, cell.entry))
     elif cell.state is State.MISSING:
         parts.append(f'<p class="note">Not exported yet: run <code>filmkit export {e(review.project_file)}</code>.</p>')
-    parts.append(_facts(preset, cell))
+    parts.append(_facts(review, preset, cell))
     parts.append(_warnings(cell.warnings))
     if cell.entry is not None:
         parts.append(_links(cell.entry))
@@ -118,7 +126,7 @@ def screen_width(preset: Preset) -> int:
     return round(width * min(VIDEO_BOX / width, VIDEO_BOX / height))
 
 
-def _facts(preset: Preset, cell: Cell) -> str:
+def _facts(review: Review, preset: Preset, cell: Cell) -> str:
     entry = cell.entry
     rows: list[tuple[str, str, bool | None, str]] = []  # term, value (HTML), within the limits, note
     if entry is not None:
@@ -126,7 +134,8 @@ def _facts(preset: Preset, cell: Cell) -> str:
         fits = float(limits.min_seconds) <= entry.duration <= float(limits.max_seconds)
         rows.append(("Duration", f"{entry.duration:.2f} s · {entry.frames} frames", fits,
                      f"limit {float(limits.min_seconds):g}–{float(limits.max_seconds):g} s"))
-    rows.append(("Frame", f"{preset.size.width}×{preset.size.height}", None, preset.aspect_label))
+    rows.append(("Frame", f"{frame_shape(review, preset, CELL_SHAPE_BOX)} {preset.size.width}×{preset.size.height}", None,
+                 preset.aspect_label))
     if entry is not None:
         size_ok = preset.min_bytes <= entry.size <= preset.max_bytes
         meter = (f' <meter min="0" max="{preset.max_bytes}" value="{entry.size}" '

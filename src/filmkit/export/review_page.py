@@ -78,7 +78,6 @@ def _filters(review: Review) -> str:
 
 
 def _matrix(review: Review) -> str:
-    biggest = max((max(p.size.width, p.size.height) for p in review.platforms), default=1)
     rows = []
     for preset in review.platforms:
         cells = [cell_html(review, preset, language, review.cells[(preset.name, language.code)])
@@ -86,7 +85,7 @@ def _matrix(review: Review) -> str:
         rows.append("\n".join([
             f'<section class="platform" id="{ident("platform", preset.name)}" data-platform="{e(preset.name)}" '
             f'aria-labelledby="{ident("platform", preset.name, "title")}">',
-            platform_head(review, preset, biggest), '<div class="cells">', *cells, "</div>", "</section>"]))
+            platform_head(review, preset), '<div class="cells">', *cells, "</div>", "</section>"]))
     return "\n".join(['<section id="matrix" aria-labelledby="matrix-title">',
                       '<h2 id="matrix-title">Platforms × languages</h2>', *rows, "</section>"])
 
@@ -130,7 +129,7 @@ def _cue_list(review: Review, language: Language, track: CueTrack, first: Entry 
             f'<li id="{ident("cue", language.code, track.lang, str(cue.number))}">'
             f'<a class="cue" href="{target}" data-start="{cue.start:.3f}" data-version="{e(language.code)}">{thumb}'
             f'<span class="cue-time" dir="ltr"><span class="cue-number">{cue.number}</span> '
-            f'<time>{e(cue.timecode)}</time> – <time>{e(cue.end_timecode)}</time></span>'
+            f'<span class="tc">{e(cue.timecode)}</span> – <span class="tc">{e(cue.end_timecode)}</span></span>'
             f'<span class="cue-text">{_lines(cue.text)}</span></a></li>')
     error = f'<p class="error" lang="en" dir="ltr">{e(track.thumbs_error)}</p>' if track.thumbs_error else ""
     return "\n".join([
