@@ -45,8 +45,9 @@ def render_page(review: Review) -> str:
 
 def _header(review: Review) -> str:
     counts = {state: sum(cell.state is state for cell in review.cells.values()) for state in State}
-    summary = ", ".join(f'<span class="state state-{ident(state.value)}">{counts[state]} {e(state.value)}</span>'
-                        for state in State if counts[state] or state in (State.RENDERED, State.FAILED))
+    shown = [state for state in State if counts[state] or state in (State.RENDERED, State.FAILED)]
+    summary = ", ".join(f'<span class="state state-{ident(state.value) if counts[state] else "none"}">'
+                        f"{counts[state]} {e(state.value)}</span>" for state in shown)
     run = review.last_run
     last = (f"Last run {when(run['started'])} to {when(run['finished'])}." if run.get("started") and run.get("finished")
             else "No finished run recorded yet.")
