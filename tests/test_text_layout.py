@@ -186,3 +186,26 @@ def test_paragraph_lines_are_slices_and_fewest_is_minimal() -> None:
     assert count is not None and paragraph.lines(40, 500, count - 1) is None
     lines = paragraph.lines(40, 500, count)
     assert lines is not None and all(line.text in THAI and line.width <= 500 for line in lines)
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("name,lang", [("blender_elephants_dream/captions.ar.vtt", "ar"),
+                                       ("blender_elephants_dream/captions.ja.vtt", "ja"),
+                                       ("blender_elephants_dream/captions.ru.vtt", "ru"),
+                                       ("ableplayer_deadline/deadline_captions_hi.vtt", "hi"),
+                                       ("ableplayer_itaccess/itaccess_subtitles_zh-cn.vtt", "zh-cn")])
+def test_real_files_lay_out_as_slices_in_covering_faces(corpus, name: str, lang: str) -> None:  # type: ignore[no-untyped-def]
+    from filmkit.subtitles.ass import Track, place_cues
+    from filmkit.subtitles.load import load_subtitles
+
+    subs = load_subtitles(corpus / "subtitles" / name, lang=lang)
+    for width, height in ((1920, 1080), (1080, 1920)):
+        for placed in place_cues([Track(lang, subs.cues)], width, height):
+            paragraph = join_lines(placed.cue.text, lang)[0]
+            line_ends(paragraph, [line.text for line in placed.lines])
+            for line in placed.lines:
+                assert "".join(run.text for run in line.runs) == line.text
+                assert all(covers(run.font, run.text) for run in line.runs)
+            assert placed.block.missing == ()
+            if placed.fits:
+                assert 0 <= placed.box[0] and placed.box[2] <= width and placed.box[3] <= height

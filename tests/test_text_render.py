@@ -130,3 +130,12 @@ def test_an_area_keeps_captions_inside_it() -> None:
     for cue in placed:
         assert area[0] <= cue.box[0] and cue.box[2] <= area[2] and area[1] <= cue.box[1] and cue.box[3] <= area[3]
         assert cue.box[3] >= area[3] - 12  # at the bottom of the area
+
+
+def test_a_cue_that_cannot_fit_says_so_with_the_platform_and_line_count() -> None:
+    long = " ".join(["Love always wins, even when the medal is gold and she is far away in the stands."] * 3)
+    placed = place_cues([Track("en", cues_of([long, "Yes"]))], 1920, 1080)
+    assert not placed[0].fits and placed[1].fits and placed[1].layout_problem("youtube-1080p") is None
+    message = placed[0].layout_problem("youtube-1080p")
+    assert message is not None and "cue 1" in message and "youtube-1080p" in message
+    assert f"needs {len(placed[0].lines)} lines" in message and len(placed[0].lines) > 2

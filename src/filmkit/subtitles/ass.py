@@ -115,6 +115,14 @@ class PlacedCue:
     def fits(self) -> bool:
         return self.block.fits
 
+    def layout_problem(self, platform: str) -> str | None:
+        """The `layout` finding's message when the cue does not fit (None when it does)."""
+        if self.block.fits:
+            return None
+        return (f"cue {self.cue.number} needs {len(self.lines)} lines on {platform}, more than the {self.max_lines} "
+                f"allowed (or a word wider than the line) even at {self.block.em:.0f} px, the smallest size allowed; "
+                "shorten the cue or split it in two")
+
 
 @dataclass(frozen=True)
 class _Frame:
