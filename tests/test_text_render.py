@@ -110,7 +110,8 @@ def test_ass_names_a_face_and_size_per_run_and_marks_the_direction() -> None:
     document = write_ass(placed, 1920, 1080)
     event = next(line for line in document.splitlines() if line.startswith("Dialogue:") and "Tor" in line)
     assert "{\\an2\\pos(960.0," in event
-    assert "{\\fnNoto Sans\\fs" in event and "}\u200fTor{\\fnHeebo\\fs" in event
+    assert event.count("\u200f") == 1 and "{\\fnHeebo\\fs" in event and "}\u200f{\\fnNoto Sans\\fs" in event
+    assert "}Tor{\\fnHeebo\\fs" in event
     assert "Style: he,Noto Sans," in document and document.count(",-1\n") >= 1  # Encoding -1
 
 
@@ -139,3 +140,27 @@ def test_a_cue_that_cannot_fit_says_so_with_the_platform_and_line_count() -> Non
     message = placed[0].layout_problem("youtube-1080p")
     assert message is not None and "cue 1" in message and "youtube-1080p" in message
     assert f"needs {len(placed[0].lines)} lines" in message and len(placed[0].lines) > 2
+
+
+def test_left_to_right_languages_get_no_mark_and_a_left_to_right_base() -> None:
+    document = write_ass(place_cues([Track("en", cues_of(["Love always wins", "Yes"]))], 480, 270), 480, 270)
+    assert "\u200f" not in document and "\u200e" not in document
+    assert [line.rsplit(",", 1)[1] for line in document.splitlines() if line.startswith("Style:")] == ["1"]
+
+
+def test_a_hebrew_line_starting_with_a_latin_word_is_drawn_right_to_left(tmp_path: Path) -> None:
+    """The Latin run is coloured red in the burned ASS: it must end up at the right-hand end."""
+    placed = place_cues([Track("he", cues_of(["Tor מאבטח את החיבור שלך", "כן"]))], 480, 270)
+    document = write_ass(placed, 480, 270).replace("}Tor{", "\\c&H0000FF&}Tor{\\c&HFFFFFF&")
+    folder = tmp_path / "he"
+    burn(placed, 480, 270, folder)  # writes the fonts folder
+    (folder / "subs.ass").write_text(document, encoding="utf-8")
+    subprocess.run([ffmpeg_binary(), "-hide_banner", "-loglevel", "error", "-nostdin", "-y", "-f", "lavfi", "-i",
+                    "color=c=0x404040:s=480x270:r=10:d=0.5", "-vf",
+                    f"format=rgb24,ass=filename={folder / 'subs.ass'}:fontsdir={folder / 'fonts'}",
+                    "-frames:v", "1", "-ss", "0.3", str(tmp_path / "frame.png")], check=True)
+    frame = np.asarray(Image.open(tmp_path / "frame.png").convert("RGB")).astype(int)
+    red = np.nonzero((frame[..., 0] > 180) & (frame[..., 1] < 90))[1]
+    white = np.nonzero(frame.min(axis=2) > 180)[1]
+    assert len(red) > 10 and len(white) > 10
+    assert red.min() > white.max() - 2, "Tor is the rightmost word of the right-to-left line"

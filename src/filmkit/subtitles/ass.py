@@ -7,10 +7,12 @@ y = baseline + the line's libass descent), each run with `{\\fnFAMILY\\fsSIZE}` 
 the face the engine chose at the same em as every other script. libass does no wrapping
 (WrapStyle 2, PLATFORMS.md pitfall 3) and no collision handling (positioned events).
 
-Direction: every style has Encoding=-1 (libass then takes the base direction from the first
-strong character, PLATFORMS.md pitfall 2), and each line starts with an invisible mark of the
-paragraph's direction (U+200F RLM or U+200E LRM), written only into the ASS text, so a Hebrew
-line that starts with a Latin word is still laid out right to left.
+Direction (PLATFORMS.md pitfall 2): a left-to-right language's style has Encoding=1, libass's
+left-to-right base direction. A right-to-left language's style has Encoding=-1 (the base
+direction of the first strong character) and each of its lines starts with U+200F RIGHT-TO-LEFT
+MARK, written only into the ASS text and set in a face that has the mark (the language's face,
+else Noto Sans), so a Hebrew line that starts with a Latin word is still laid out right to left
+and no system font is asked for the mark.
 
 PlayResX/Y equal the output size, so every number is an output pixel (pitfall 6).
 """
@@ -24,10 +26,11 @@ from pathlib import Path
 
 from filmkit.platform.safearea import SafeArea
 from filmkit.subtitles.model import Cue
-from filmkit.text.faces import FaceSet
-from filmkit.text.fonts import FontChoice, choose_font
+from filmkit.text.faces import FaceSet, covers
+from filmkit.text.fonts import FontChoice, choose_font, win_extent
 from filmkit.text.layout import Block, Line, lay_out
 from filmkit.text.measure import libass_size
+from filmkit.text.runs import paragraph_direction
 
 # Sizes as fractions of the frame, from BBC Subtitle Guidelines v1.2.5 (line height 7-8% of
 # the height for 16:9, 3.9-4.5% for 9:16) taken as the font's em at the low end for 16:9
@@ -50,7 +53,7 @@ GAP = 0.3  # em between the two blocks of a bilingual burn
 # where HarfBuzz through raqm sets it (measured here; the glyph's own outline starts right of its
 # origin, as Pillow draws it).
 SLACK, SLACK_ARABIC = 0.05, 0.45
-_MARK = {"rtl": "\u200f", "ltr": "\u200e"}
+RLM = "\u200f"
 
 Box = tuple[int, int, int, int]
 
@@ -101,6 +104,7 @@ class PlacedCue:
     center_x: float
     baselines: tuple[float, ...]
     max_lines: int
+    mark_font: FontChoice | None = None  # the face of the RLM that starts each right-to-left line
 
     @property
     def lines(self) -> tuple[Line, ...]:
@@ -171,6 +175,7 @@ def place_cues(tracks: Sequence[Track], width: int, height: int, style: AssStyle
     blocks = [[_lay_out(cue, track.lang, faces, frame) for cue in track.cues]
               for track in tracks for faces in (track.faces(),)]
     placed: list[list[PlacedCue]] = [[] for _ in tracks]
+    marks = [_mark_face(track) for track in tracks]
     lower = list(zip(tracks[1].cues, blocks[1])) if len(tracks) > 1 else []
     for index in reversed(range(len(tracks))):
         for cue, block in zip(tracks[index].cues, blocks[index]):
@@ -178,7 +183,7 @@ def place_cues(tracks: Sequence[Track], width: int, height: int, style: AssStyle
             if index == 0 and lower:
                 below = [b.height + 2 * frame.pad for c, b in lower if c.start < cue.end and cue.start < c.end]
                 lift = max(below, default=0.0) + (GAP * frame.em if below else 0.0)
-            placed[index].append(_place(tracks[index].lang, cue, block, frame, lift, style.position))
+            placed[index].append(_place(tracks[index].lang, cue, block, frame, lift, style.position, marks[index]))
     return [cue for track in placed for cue in track]
 
 
@@ -187,7 +192,16 @@ def _lay_out(cue: Cue, lang: str, faces: FaceSet, frame: _Frame) -> Block:
                    faces=faces, min_em=frame.em * SHRINK_FLOOR)
 
 
-def _place(lang: str, cue: Cue, block: Block, frame: _Frame, lift: float, position: str) -> PlacedCue:
+def _mark_face(track: Track) -> FontChoice | None:
+    """The face that draws the RLM of a right-to-left language's lines (None for left to right)."""
+    if paragraph_direction("", track.lang) != "rtl":
+        return None
+    faces = track.faces().fallbacks(None)
+    return next((face for face in faces if covers(face, RLM)), faces[-1])
+
+
+def _place(lang: str, cue: Cue, block: Block, frame: _Frame, lift: float, position: str,
+           mark: FontChoice | None) -> PlacedCue:
     left, top, right, bottom = frame.area
     center = (left + right) / 2
     pad = frame.pad
@@ -196,7 +210,7 @@ def _place(lang: str, cue: Cue, block: Block, frame: _Frame, lift: float, positi
     half = max((line.width / 2 + _slack(line) * block.em for line in block.lines), default=0.0)
     box = (int(center - half - pad), int(block_top - pad), -int(-(center + half + pad)),
            -int(-(block_top + block.height + pad)))
-    return PlacedCue(lang, cue, block, box, center, baselines, frame.max_lines)
+    return PlacedCue(lang, cue, block, box, center, baselines, frame.max_lines, mark)
 
 
 def _slack(line: Line) -> float:
@@ -205,7 +219,8 @@ def _slack(line: Line) -> float:
 
 def faces_used(placed: Sequence[PlacedCue]) -> frozenset[FontChoice]:
     """Every face the placed cues are drawn with: the fonts a burn must give libass."""
-    return frozenset(face for cue in placed for face in cue.block.faces())
+    marks = {cue.mark_font for cue in placed if cue.mark_font is not None}
+    return frozenset(face for cue in placed for face in cue.block.faces()) | marks
 
 
 def build_ass(tracks: Sequence[Track], width: int, height: int, style: AssStyle = AssStyle(),
@@ -222,17 +237,24 @@ def write_ass(placed: Sequence[PlacedCue], width: int, height: int, style: AssSt
     for item in placed:
         if item.lang not in styles and item.lines:
             first = item.lines[0].runs[0].font
-            styles[item.lang] = _style_line(item.lang, first, libass_size(first, item.block.em), style, unit)
+            styles[item.lang] = _style_line(item.lang, first, libass_size(first, item.block.em), style, unit,
+                                            item.mark_font is not None)
         for line, baseline in zip(item.lines, item.baselines):
             events.append(_dialogue(item, line, baseline))
     return "\n".join([_header(width, height), *styles.values(), "", _EVENTS_HEADER, *events, ""])
 
 
 def _dialogue(item: PlacedCue, line: Line, baseline: float) -> str:
-    text = f"{{\\an2\\pos({item.center_x:.1f},{baseline + line.descent:.1f})}}"
-    for number, run in enumerate(line.runs):
-        mark = _MARK[line.direction] if number == 0 else ""
-        text += f"{{\\fn{run.font.family}\\fs{libass_size(run.font, item.block.em):.2f}}}{mark}{ass_escape(run.text)}"
+    """One line at its place: \\an2 anchors the bottom of libass's line box, which is the
+    baseline plus the deepest win descent of the faces on the line (the mark's included)."""
+    em = item.block.em
+    runs = [(run.font, run.text) for run in line.runs]
+    if item.mark_font is not None:
+        runs.insert(0, (item.mark_font, RLM))
+    descent = max(win_extent(face.path, face.index)[1] * em for face, _ in runs)
+    text = f"{{\\an2\\pos({item.center_x:.1f},{baseline + max(descent, line.descent):.1f})}}"
+    for face, part in runs:
+        text += f"{{\\fn{face.family}\\fs{libass_size(face, em):.2f}}}{ass_escape(part)}"
     cue = item.cue
     return f"Dialogue: 0,{ass_time(cue.start)},{ass_time(cue.end)},{_style_name(item.lang)},,0,0,0,,{text}"
 
@@ -283,14 +305,14 @@ def _header(width: int, height: int) -> str:
     ])
 
 
-def _style_line(lang: str, font: FontChoice, size: float, style: AssStyle, unit: float) -> str:
+def _style_line(lang: str, font: FontChoice, size: float, style: AssStyle, unit: float, rtl: bool) -> str:
     primary = ass_color(style.color)
     outline = ass_color(style.outline_color)
     back = ass_color(style.outline_color, 1 - style.box_opacity)
     border_style, outline_px = (3, max(style.outline, 6) * unit) if style.box else (1, style.outline * unit)
     return (f"Style: {_style_name(lang)},{font.family},{size:.1f},{primary},{primary},"
             f"{outline if not style.box else back},{back},0,0,0,0,100,100,0,0,{border_style},{outline_px:.1f},"
-            f"{style.shadow * unit:.1f},2,0,0,0,-1")
+            f"{style.shadow * unit:.1f},2,0,0,0,{-1 if rtl else 1}")
 
 
 def ass_color(hex_color: str, transparency: float = 0.0) -> str:
