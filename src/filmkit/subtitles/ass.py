@@ -259,11 +259,6 @@ def _dialogue(item: PlacedCue, line: Line, baseline: float) -> str:
     return f"Dialogue: 0,{ass_time(cue.start)},{ass_time(cue.end)},{_style_name(item.lang)},,0,0,0,,{text}"
 
 
-def font_size(font: FontChoice, em: float) -> float:
-    """ASS Fontsize giving `em`: libass makes win ascent + descent equal to Fontsize."""
-    return libass_size(font, em)
-
-
 def _implied_override(lang: str, fonts: dict[str, FontChoice]) -> str | None:
     """The style's font override when a caller passed only its result: one face for every script
     that is not the face filmkit would choose for them."""
