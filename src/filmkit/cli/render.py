@@ -36,7 +36,11 @@ def render(project_file: Path, output: Path | None, lang: str | None, platform: 
         plan = plan_single_platform(project_file, platform, lang, output, measure=not dry_run)
     else:
         plan = plan_render(project_file, output, lang=lang)
-    warnings = warnings_of(list(plan.tracks))
+    frame = platform or f"{plan.picture.width}x{plan.picture.height}"
+    warnings = [*warnings_of(list(plan.tracks)), *plan.layout_findings(frame)]
+    for finding in warnings:
+        if finding.code == "layout":
+            click.echo(str(finding), err=True)
     if warnings:
         click.echo(f"{len(warnings)} subtitle warning(s); `filmkit check` lists them", err=True)
     if dry_run:

@@ -32,14 +32,16 @@ from filmkit.text.layout import Block, Line, lay_out
 from filmkit.text.measure import libass_size
 from filmkit.text.runs import paragraph_direction
 
-# Sizes as fractions of the frame, from BBC Subtitle Guidelines v1.2.5 (line height 7-8% of
-# the height for 16:9, 3.9-4.5% for 9:16) taken as the font's em at the low end for 16:9
-# (an em is ~85% of a line), and the 9:16 figure as given.
-EM_LANDSCAPE = 0.055
-EM_VERTICAL = 0.042
-# Line length: BBC online guideline, 68% of the width for 16:9 and 90% for 9:16 and 1:1.
+# The caption em, from BBC Subtitle Guidelines v1.2.5 (line height 7-8% of the height for
+# 16:9, 3.9-4.5% for 9:16; an em is ~85% of a line). Landscape: 5.5% of the height. Portrait
+# and square frames (1:1, 4:5, 9:16) are shown at the full width of a phone's screen, so they
+# are sized by their width: the 9:16 figure (4.2% of 1920 = 80.6 px of line, 68.5 px of em)
+# is 6.35% of the width, the same size on the phone in all three shapes.
+EM_LANDSCAPE = 0.055  # of the height
+EM_PHONE = 0.0635  # of the width
+# Line length: BBC online guideline, 68% of the width for 16:9 and 90% for 4:3, 1:1 and 9:16.
 WIDTH_LANDSCAPE = 0.68
-WIDTH_VERTICAL = 0.90
+WIDTH_NARROW = 0.90
 # Lines per cue: 2 (BBC, Netflix); 3 on 9:16, where the BBC allows a third line.
 MAX_LINES, MAX_LINES_VERTICAL = 2, 3
 # A cue that needs more lines is set smaller first, down to this fraction of the style's em:
@@ -141,15 +143,26 @@ class _Frame:
     area: Box
 
 
+def caption_em(width: int, height: int, font_scale: float = 1.0) -> float:
+    """The caption em in output pixels for this frame, before any shrinking to fit."""
+    base = EM_PHONE * width if height >= width else EM_LANDSCAPE * height
+    return base * font_scale
+
+
+def max_caption_lines(width: int, height: int) -> int:
+    """3 lines on a vertical (9:16-like) frame, 2 on every other shape, 4:5 and 1:1 included."""
+    return MAX_LINES_VERTICAL if Fraction(height, width) >= Fraction(16, 10) else MAX_LINES
+
+
 def _frame(width: int, height: int, style: AssStyle, safe_area: SafeArea | None, area: Box | None) -> _Frame:
-    vertical = height > width
-    em = height * (EM_VERTICAL if vertical else EM_LANDSCAPE) * style.font_scale
+    em = caption_em(width, height, style.font_scale)
     unit = min(width, height) / 1080
     border = max(style.outline, 6) if style.box else style.outline
     pad = (border + style.shadow) * unit + 2
     area = area or default_area(width, height, style, safe_area)
-    max_width = min(width * (WIDTH_VERTICAL if vertical else WIDTH_LANDSCAPE), area[2] - area[0] - 2 * pad)
-    lines = MAX_LINES_VERTICAL if width / height < 0.66 else MAX_LINES
+    narrow = Fraction(width, height) <= Fraction(4, 3)
+    max_width = min(width * (WIDTH_NARROW if narrow else WIDTH_LANDSCAPE), area[2] - area[0] - 2 * pad)
+    lines = max_caption_lines(width, height)
     return _Frame(width, height, em, max_width, lines, pad, area)
 
 

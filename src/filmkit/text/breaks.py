@@ -113,10 +113,15 @@ def _spaced(char: str) -> bool:
     return script_of(char) in SPACED_SCRIPTS or char.isdigit()
 
 
+DASH_START = re.compile(r"[-\u2010-\u2015\u2212]")
+
+
 def pieces(text: str, lang: str | None, soft: frozenset[int] = frozenset(),
            hard: frozenset[int] = frozenset()) -> tuple[Piece, ...]:
     """`text` (one paragraph, see join_lines) cut at every break opportunity, each rated."""
-    cuts = sorted(opportunities(text, lang) | hard)
+    # A line that starts with a dash reads as a new speaker (Netflix and BBC dialogue style), so
+    # a dash is never moved to the start of a line: only the translator's own dialogue lines do.
+    cuts = sorted({i for i in opportunities(text, lang) if not DASH_START.match(text[i:])} | hard)
     bounds = [0, *cuts, len(text)]
     spans = [(a, b) for a, b in zip(bounds, bounds[1:]) if b > a]
     words = _word_lists(base_lang(lang))

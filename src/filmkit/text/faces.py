@@ -20,6 +20,10 @@ _FACE_SCRIPT = {"kana": "han"}
 class FontMissingError(FilmkitError):
     """No face is installed for a script a text needs (the message says what to install)."""
 
+    def __init__(self, message: str, reason: str = "") -> None:
+        super().__init__(message)
+        self.reason = reason or message  # without the language and script in front
+
 
 @dataclass
 class FaceSet:
@@ -34,6 +38,7 @@ class FaceSet:
     project_dir: Path | None = None
     chosen: dict[str, FontChoice] = field(default_factory=dict)
     setting: str = "subtitles.style.font"  # named in error messages
+    unavailable: dict[str, str] = field(default_factory=dict)  # script -> why no face (what to install)
 
     def face(self, script: str | None) -> FontChoice:
         """The face for text in `script` (None: the language's own script)."""
@@ -43,7 +48,7 @@ class FaceSet:
                 self.chosen[key] = choose_font(key, self.lang, self.override, self.project_dir)
             except FilmkitError as exc:
                 message = exc.message.replace("subtitles.style.font", self.setting)
-                raise FontMissingError(f"{self.lang!r} text in {key}: {message}") from None
+                raise FontMissingError(f"{self.lang!r} text in {key}: {message}", message) from None
         return self.chosen[key]
 
     @property
@@ -51,8 +56,20 @@ class FaceSet:
         return LANG_SCRIPTS.get(self.lang.lower().replace("_", "-").split("-")[0], "latin")
 
     def fallbacks(self, script: str | None) -> list[FontChoice]:
-        """The run's face, then the language's face, then Noto Sans (each once)."""
-        faces = [self.face(script)]
+        """The run's face, then the language's face, then Noto Sans (each once).
+
+        A run in another script than the language's whose face is not installed falls back to
+        the language's face; the characters it lacks are then a `glyph` finding, which names
+        what to install (`unavailable`). The language's own script without a face is an error.
+        """
+        faces: list[FontChoice] = []
+        try:
+            faces.append(self.face(script))
+        except FontMissingError as exc:
+            key = font_script(script or self.lang_script, self.lang)
+            if key == font_script(self.lang_script, self.lang):
+                raise
+            self.unavailable.setdefault(key, exc.message)
         for extra in (self.lang_script, "latin"):
             try:
                 face = self.face(extra)
@@ -60,7 +77,7 @@ class FaceSet:
                 continue
             if face not in faces:
                 faces.append(face)
-        return faces
+        return faces or [self.face(self.lang_script)]  # none at all: the language's own error
 
     def used(self) -> frozenset[FontChoice]:
         """Every face chosen so far: what a burn must make available to libass."""
