@@ -17,7 +17,7 @@ from filmkit.platform.conformance import (
     verify_against_preset,
 )
 from filmkit.errors import MediaError
-from filmkit.platform.presets import Preset
+from filmkit.platform.preset import Preset
 
 FPS = Fraction(25)
 FRAMES = 50  # 2 s

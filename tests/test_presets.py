@@ -11,16 +11,9 @@ from typing import Any
 import pytest
 
 from filmkit.errors import PresetError
-from filmkit.platform.presets import (
-    Preset,
-    PresetOrigin,
-    available_presets,
-    describe,
-    load_preset,
-    packaged_presets_dir,
-    source_keys,
-    user_presets_dir,
-)
+from filmkit.platform.describe import describe, source_keys
+from filmkit.platform.preset import Preset, PresetOrigin
+from filmkit.platform.presets import available_presets, load_preset, packaged_presets_dir, user_presets_dir
 from filmkit.project.load import read_yaml
 
 PACKAGED = ("youtube-1080p", "youtube-shorts", "instagram-feed-1x1", "instagram-feed-4x5", "instagram-reel",

@@ -21,7 +21,7 @@ from pathlib import Path
 from filmkit.errors import MediaError
 from filmkit.media.ffmpeg import run_tool
 from filmkit.media.loudness import Loudness, parse_ebur128_summary
-from filmkit.platform.presets import Preset
+from filmkit.platform.preset import Preset
 from filmkit.media.probe import MediaInfo, probe
 
 # The average rate is frames / duration: an exact ratio for a constant-rate MP4, but kept from
