@@ -20,7 +20,7 @@ from pathlib import Path
 from filmkit import __version__
 from filmkit.render.tracks import LanguageTrack, parse_langs
 from filmkit.errors import FilmkitError, Interrupted, Problem, ProjectError
-from filmkit.media.ffmpeg import Progress, stop_all
+from filmkit.media.ffmpeg import Progress, stopping_all
 from filmkit.media.loudness import Loudness
 from filmkit.export.manifest import Entry, HashCache, Manifest, canonical, export_lock, sha256_file, sha256_text
 from filmkit.platform.presets import Preset, load_preset
@@ -239,8 +239,8 @@ def _execute(plan: ExportPlan, work: list[Job], manifest: Manifest, inputs: dict
             results.extend(done)
             notify(ExportEvent(EventKind.DONE, futures[future], results=tuple(done)))
     except KeyboardInterrupt:
-        stop_all()
-        pool.shutdown(wait=True, cancel_futures=True)
+        with stopping_all():  # no worker starts another job's ffmpeg while the pool winds down
+            pool.shutdown(wait=True, cancel_futures=True)
         raise Interrupted("export interrupted; finished outputs are kept and recorded, nothing half-written was "
                           "left. Run the same command again to complete the rest") from None
     finally:
