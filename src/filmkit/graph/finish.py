@@ -247,18 +247,6 @@ def _normalize(timeline: Timeline, audio: ff.AudioStream, target: Normalization)
     ).aresample(sample_rate=timeline.audio_rate)  # loudnorm works at 192 kHz
 
 
-def build_loudness_args(timeline: Timeline, media: Mapping[Path, MediaInfo]) -> list[str]:
-    """First pass: the film's mix measured (EBU R128 summary on stderr), sound only, nothing written.
-
-    ebur128, not loudnorm's own first pass: loudnorm misreads a short film that ends in silence
-    (a 4 s mix with a silent card read 2 dB quieter than ebur128 and its own second pass).
-    """
-    audio = film_audio(timeline, media, build_cut_audio(timeline, media))
-    measured = ff.afilter(audio, name="ebur128", input_typings=("audio",), peak="true")
-    node = ff.output(measured, filename="-", extra_options={"f": "null"})
-    return node.global_args(y=True).compile()[1:]
-
-
 def build_frames_args(
     timeline: Timeline,
     media: Mapping[Path, MediaInfo],

@@ -19,6 +19,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from filmkit.errors import MediaError
+from filmkit.graph.measure import build_file_loudness_args
 from filmkit.media.ffmpeg import run_tool
 from filmkit.media.loudness import Loudness, parse_ebur128_summary
 from filmkit.platform.preset import Preset
@@ -286,9 +287,6 @@ def measure_file_loudness(path: Path) -> Loudness:
     info = probe(path)
     if info.audio is None:
         raise MediaError(f"{path}: has no audio stream, so there is no loudness to measure")
-    stderr = run_tool(
-        ["-i", str(path.absolute()), "-map", "0:a:0", "-af", "ebur128=peak=true:framelog=verbose", "-f", "null", "-"],
-        what=f"measuring the loudness of {path.name}",
-    )
+    stderr = run_tool(build_file_loudness_args(path.absolute()), what=f"measuring the loudness of {path.name}")
     return parse_ebur128_summary(stderr)
 
