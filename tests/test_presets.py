@@ -126,7 +126,7 @@ def test_unpublished_numbers_say_so() -> None:
     assert "Google publishes none" in youtube.note("loudness.integrated_lufs")
 
 
-# The numbers of PLATFORMS.md, held against the data so an edit that drifts from the sources fails.
+# The numbers of docs/platforms.md, held against the data so an edit that drifts from the sources fails.
 @pytest.mark.parametrize(
     ("name", "size", "fps", "seconds", "max_mb", "gop_seconds"),
     [
@@ -165,7 +165,7 @@ def test_safe_areas_of_vertical_presets() -> None:
     story = load_preset("instagram-story").safe_area.text
     assert (story.top, story.bottom) == (0.14, 0.20)
     assert load_preset("tiktok").safe_area.text.right > load_preset("tiktok").safe_area.text.left
-    # The usable band of a 1080x1920 Reel, as PLATFORMS.md gives it: y 269-1248, 65 px sides.
+    # The usable band of a 1080x1920 Reel, as docs/platforms.md gives it: y 269-1248, 65 px sides.
     assert load_preset("instagram-reel").safe_area.text.box(1080, 1920) == (65, 269, 1015, 1248)
 
 

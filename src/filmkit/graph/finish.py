@@ -141,7 +141,7 @@ def finish_picture(
         shift = _frames_as_pts(offset, timeline.fps)
         if offset:
             video = video.setpts(expr=f"PTS+{shift}")
-        # `ass` (not `subtitles`) so libass shapes with HarfBuzz: PLATFORMS.md pitfall 1.
+        # `ass` (not `subtitles`) so libass shapes with HarfBuzz: docs/platforms.md, ffmpeg and libass fact 1.
         video = video.ass(filename=str(version.burn.ass_file), fontsdir=str(version.burn.fonts_dir), shaping="complex")
         if offset:
             video = video.setpts(expr="PTS-STARTPTS")
