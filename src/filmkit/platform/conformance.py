@@ -146,13 +146,10 @@ def _check_container(path: Path, preset: Preset) -> list[str]:
     problems = []
     if spec.faststart and kinds.index("moov") > kinds.index("mdat"):
         problems.append(f"the moov box comes after the media data; {name} needs it first (-movflags +faststart)")
-    if not spec.edit_lists:
-        tracks = edit_list_tracks(path, boxes[kinds.index("moov")])
-        if tracks:
-            problems.append(
-                f"edit list in track(s) {', '.join(map(str, tracks))}; {name} asks for none "
-                "(-use_editlist 0 -movflags +negative_cts_offsets keeps the first frame at time 0)"
-            )
+    tracks = [] if spec.edit_lists else edit_list_tracks(path, boxes[kinds.index("moov")])
+    if tracks:
+        problems.append(f"edit list in track(s) {', '.join(map(str, tracks))}; {name} asks for none "
+                        "(-use_editlist 0 -movflags +negative_cts_offsets keeps the first frame at time 0)")
     return problems
 
 
