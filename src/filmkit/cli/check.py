@@ -35,7 +35,7 @@ def check(project_file: Path) -> None:
     if loaded.project.card is not None and timeline.card is not None:
         click.echo(f"  card: {format_seconds(timeline.card.frames, timeline.fps)}, in {', '.join(loaded.project.card.text)}")
     if loaded.project.exports is not None:
-        from filmkit.export.batch import plan_export
+        from filmkit.export.matrix import plan_export
 
         plan = plan_export(project_file, checked=(loaded, timeline, media))
         platforms = sorted({output.platform for output in plan.outputs})
