@@ -154,7 +154,8 @@ def plan_platform(
     versions = []
     for lang, path in outputs:
         check_output_path(path, protected=[loaded.path, *media])
-        versions.append(VersionPlan(path, tracks.get(lang, ()), card_languages(loaded, parse_langs(lang))))
+        langs = parse_langs(lang) if lang else []  # no language: the master's card
+        versions.append(VersionPlan(path, tracks.get(lang, ()), card_languages(loaded, langs)))
     spec = render_spec(preset, timeline, loudness, reframe)
     picture = spec.picture or Picture(timeline.width, timeline.height)
     subtitles = loaded.project.subtitles

@@ -5,16 +5,16 @@ size) and puts it in the caption area; `write_ass` writes those placed cues as t
 Dialogue event per line, anchored at the bottom centre of the line's box (`{\\an2\\pos(x,y)}`,
 y = baseline + the line's libass descent), each run with `{\\fnFAMILY\\fsSIZE}` so it is drawn by
 the face the engine chose at the same em as every other script. libass does no wrapping
-(WrapStyle 2, PLATFORMS.md pitfall 3) and no collision handling (positioned events).
+(WrapStyle 2; docs/platforms.md, ffmpeg and libass fact 3) and no collision handling (positioned events).
 
-Direction (PLATFORMS.md pitfall 2): a left-to-right language's style has Encoding=1, libass's
+Direction (docs/platforms.md, ffmpeg and libass fact 2): a left-to-right language's style has Encoding=1, libass's
 left-to-right base direction. A right-to-left language's style has Encoding=-1 (the base
 direction of the first strong character) and each of its lines starts with U+200F RIGHT-TO-LEFT
 MARK, written only into the ASS text and set in a face that has the mark (the language's face,
 else Noto Sans), so a Hebrew line that starts with a Latin word is still laid out right to left
 and no system font is asked for the mark.
 
-PlayResX/Y equal the output size, so every number is an output pixel (pitfall 6).
+PlayResX/Y equal the output size, so every number is an output pixel (fact 6).
 """
 
 from __future__ import annotations
