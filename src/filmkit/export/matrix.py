@@ -14,13 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from filmkit import __version__
-from filmkit.errors import FilmkitError, Problem, ProjectError
+from filmkit.errors import FilmkitError, OutputError, Problem, ProjectError
 from filmkit.export.manifest import HashCache, canonical, sha256_text
 from filmkit.media.probe import MediaInfo
 from filmkit.platform.preset import Preset
 from filmkit.platform.presets import load_preset
 from filmkit.project import LoadedProject, Timeline
 from filmkit.render.extras import poster_frame
+from filmkit.render.guard import check_beside, project_inputs, same_file_key
 from filmkit.render.plan import card_languages, load_and_check, slugify, version_tracks
 from filmkit.render.settings import limit_problems
 from filmkit.render.tracks import LanguageTrack, parse_langs
@@ -96,6 +97,7 @@ def plan_export(project_file: Path, langs: Sequence[str] = (), platforms: Sequen
             relative = exports.path.format(platform=name, lang=lang, title_slug=title_slug)
             plan.outputs.append(Output(name, lang, (loaded.folder / relative).absolute(), preset))
     _check_distinct(loaded, plan.outputs)
+    _check_targets(loaded, media, plan.outputs)
     plan.folder = Path(os.path.commonpath([output.path.parent for output in plan.outputs]))
     return plan
 
@@ -112,14 +114,29 @@ def _subset(loaded: LoadedProject, key: str, allowed: list[str], asked: Sequence
 
 
 def _check_distinct(loaded: LoadedProject, outputs: list[Output]) -> None:
+    """Two versions may not resolve to the same file (`..`, symbolic links and all)."""
     seen: dict[Path, Output] = {}
     for output in outputs:
-        if output.path in seen:
-            other = seen[output.path]
+        key = same_file_key(output.path)
+        if key in seen:
+            other = seen[key]
             raise ProjectError([loaded.locations.problem(("exports", "path"), (
                 f"{other.platform}/{other.lang} and {output.platform}/{output.lang} would both be written to "
-                f"{output.path}; put {{platform}} and {{lang}} in the path"))])
-        seen[output.path] = output
+                f"{key}; put {{platform}} and {{lang}} in the path"))])
+        seen[key] = output
+
+
+def _check_targets(loaded: LoadedProject, media: dict[Path, MediaInfo], outputs: list[Output]) -> None:
+    """Every output and what goes beside it stays inside the project and off its inputs."""
+    inputs = project_inputs(loaded, media)
+    problems = []
+    for output in outputs:
+        try:
+            check_beside(output.path, parse_langs(output.lang), loaded, inputs, explicit=False)
+        except OutputError as exc:
+            problems.append(loaded.locations.problem(("exports", "path"), exc.message))
+    if problems:
+        raise ProjectError(list({problem.message: problem for problem in problems}.values()))
 
 
 def is_vertical(preset: Preset) -> bool:

@@ -27,6 +27,7 @@ from filmkit.render.card import draw_card_file
 from filmkit.render.composition import compose
 from filmkit.render.extras import measure_mix
 from filmkit.render.files import check_output_path
+from filmkit.render.guard import check_beside, project_inputs
 from filmkit.render.settings import limit_problems, render_spec, subtitle_safe_area, text_safe_area
 from filmkit.render.tracks import (LanguageTrack, available_languages, layout_findings, parse_langs, place_tracks,
                                    prepare_track, without_subtitles, write_burn)
@@ -121,6 +122,7 @@ def plan_render(
     target = Path(output) if output else default_output(loaded, lang)
     target = target.expanduser().absolute()
     check_output_path(target, protected=[loaded.path, *media, *(t.file.path for t in tracks)])
+    check_beside(target, langs, loaded, project_inputs(loaded, media), explicit=output is not None)
     return RenderPlan(loaded, timeline, media, (VersionPlan(target, tracks, card_langs),), RenderSpec(encoding=encoding))
 
 
@@ -136,6 +138,9 @@ def plan_single_platform(project_file: Path, platform: str, lang: str | None, ou
     tracks = {lang: version_tracks(loaded, timeline, lang, vertical)} if lang else {}
     target = Path(output) if output else default_output(loaded, lang).with_name(
         f"{default_output(loaded, lang).stem}_{preset.name}.mp4")
+    target = target.expanduser().absolute()
+    check_beside(target, parse_langs(lang) if lang else [], loaded, project_inputs(loaded, media),
+                 explicit=output is not None)
     loudness = measure_mix(timeline, media) if measure else None
     return plan_platform(loaded, timeline, media, preset, [(lang or "", target.expanduser().absolute())], loudness, tracks)
 
