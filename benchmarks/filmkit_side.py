@@ -2,7 +2,7 @@
 
 Other work on src/ may leave the working tree half-edited, so `--filmkit REV` measures a clean
 copy of src/ at a revision (`git archive`, read-only for the repository) run by the same venv.
-The x264 speed of platform renders is a constant in filmkit (versions.PLATFORM_X264_PRESET),
+The x264 speed of platform renders is a constant in filmkit (render/settings.py, PLATFORM_X264_PRESET),
 not a preset field; to measure another speed the runner sets that constant in-process before
 calling filmkit's own CLI. Nothing else changes.
 """
@@ -16,8 +16,8 @@ from pathlib import Path
 
 from common import FILMKIT, PYTHON, ROOT, WORK
 
-SHIM = ("import sys, filmkit.render.platform as v; v.PLATFORM_X264_PRESET = sys.argv.pop(1); "
-        "from filmkit.cli.commands import main; sys.argv[0] = 'filmkit'; sys.exit(main())")
+SHIM = ("import sys, filmkit.render.settings as v; v.PLATFORM_X264_PRESET = sys.argv.pop(1); "
+        "from filmkit.cli import main; sys.argv[0] = 'filmkit'; sys.exit(main())")
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from filmkit.cli.commands import cli
+from filmkit.cli import cli
 from filmkit.media.ffmpeg import ffmpeg_binary
 
 REPO = Path(__file__).resolve().parents[1]
@@ -139,8 +139,8 @@ def clips(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 @pytest.fixture()
 def run_cli() -> Callable[..., object]:
-    """Invoke the CLI in-process through the real error boundary (filmkit.cli.commands.main)."""
-    from filmkit.cli.commands import main
+    """Invoke the CLI in-process through the real error boundary (filmkit.cli.main)."""
+    from filmkit.cli import main
 
     def invoke(*args: str) -> "CliResult":
         runner = CliRunner()

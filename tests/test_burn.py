@@ -17,7 +17,8 @@ import pytest
 from conftest import read_frames, write_project
 from filmkit.media.ffmpeg import ffmpeg_binary
 from filmkit.text.fonts import choose_font
-from filmkit.render.plan import plan_render, render
+from filmkit.render.plan import plan_render
+from filmkit.render.run import render
 
 # Two cues: 0.5-1.2 s and 1.8-2.4 s -> frames 13-29 and 45-59 at 25 fps (starts snap to the next frame).
 CUE_FRAMES = [range(13, 30), range(45, 60)]

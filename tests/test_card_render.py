@@ -17,7 +17,8 @@ from ruamel.yaml import YAML
 from conftest import GREEN, audio_samples, is_color, make_clip, mean_color, read_frames, write_project
 from filmkit.platform.presets import packaged_presets_dir
 from filmkit.media.probe import count_video_frames, probe
-from filmkit.render.plan import RenderPlan, card_languages, plan_render, render
+from filmkit.render.plan import RenderPlan, card_languages, plan_render
+from filmkit.render.run import render
 
 TAGLINES = {
     "en": "Love Always Wins",

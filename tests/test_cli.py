@@ -241,6 +241,6 @@ def test_rendered_film_is_readable_as_the_umask_allows(run_cli, small_project: P
     output = small_project.parent / "shared.mp4"
     result = run_cli("render", str(small_project), "-o", str(output))
     assert result.exit_code == 0, result
-    from filmkit.render.plan import UMASK
+    from filmkit.render.files import UMASK
 
     assert output.stat().st_mode & 0o777 == 0o666 & ~UMASK

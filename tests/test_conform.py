@@ -32,7 +32,8 @@ from conftest import (
 )
 from filmkit.graph import fit_inside
 from filmkit.media.probe import count_video_frames, probe
-from filmkit.render.plan import plan_render, render
+from filmkit.render.plan import plan_render
+from filmkit.render.run import render
 
 W, H = 160, 90  # the project frame of most tests here
 

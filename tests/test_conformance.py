@@ -9,10 +9,9 @@ from typing import Any
 import pytest
 
 from conftest import ffmpeg
+from filmkit.media.loudness import Loudness, parse_ebur128_summary
 from filmkit.platform.conformance import (
-    Loudness,
-    measure_loudness,
-    parse_ebur128_summary,
+    measure_file_loudness as measure_loudness,
     read_gop,
     top_level_boxes,
     verify_against_preset,

@@ -22,7 +22,8 @@ from conftest import CORPUS, audio_samples, read_frames, write_project
 from filmkit.media.ffmpeg import ffmpeg_binary
 from filmkit.graph import fit_inside
 from filmkit.media.probe import MediaInfo, count_video_frames, probe
-from filmkit.render.plan import plan_render, render
+from filmkit.render.plan import plan_render
+from filmkit.render.run import render
 
 pytestmark = pytest.mark.corpus
 

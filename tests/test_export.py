@@ -23,7 +23,7 @@ import pytest
 from ruamel.yaml import YAML
 
 from conftest import ffmpeg, make_clip, read_frames, write_project
-from filmkit.platform.conformance import measure_loudness, top_level_boxes, verify_against_preset
+from filmkit.platform.conformance import measure_file_loudness as measure_loudness, top_level_boxes, verify_against_preset
 from filmkit.export.manifest import export_lock, sha256_file
 from filmkit.platform.presets import load_preset, packaged_presets_dir
 from filmkit.media.probe import count_video_frames, probe
@@ -287,7 +287,7 @@ def test_encoders_of_one_process_share_the_cores() -> None:
     """Four versions in one process on 2 cores: one x264 thread each, not 1.5 x cores each (memory)."""
     from filmkit.graph import Encoding, RenderSpec
     from filmkit.graph.finish import _video_options
-    from filmkit.render.plan import spec_for_versions
+    from filmkit.render.run import spec_for_versions
 
     spec = RenderSpec(encoding=Encoding(preset="veryfast"))
     assert spec_for_versions(spec, 1, 2) is spec  # the only encoder keeps x264's own choice

@@ -12,7 +12,8 @@ import pytest
 
 from conftest import COUNTER_STEP, make_tinted_counter_clip, read_planes, write_project
 from filmkit.media.probe import count_video_frames, probe
-from filmkit.render.plan import plan_render, render
+from filmkit.render.plan import plan_render
+from filmkit.render.run import render
 
 A_CHROMA, B_CHROMA = (128, 128), (170, 90)
 

@@ -19,12 +19,12 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
+from filmkit.media.loudness import Loudness
 from filmkit.graph import (
     Burn,
     CardImage,
     Encoding,
-    Loudness,
-    LoudnessTarget,
+    Normalization,
     Picture,
     RenderSpec,
     Version,
@@ -74,7 +74,7 @@ def render_spec(spec: dict[str, Any] | None) -> RenderSpec:
     loudness = None
     if "loudness" in spec:
         target = spec["loudness"]
-        loudness = LoudnessTarget(target["I"], target["TP"], target["LRA"], Loudness(*target["measured"]))
+        loudness = Normalization(target["I"], target["TP"], target["LRA"], Loudness(*target["measured"]))
     fps = Fraction(str(spec["fps"])) if "fps" in spec else None
     return RenderSpec(picture, encoding, loudness, fps)
 

@@ -12,7 +12,8 @@ import pytest
 from conftest import BLUE, GREEN, RED, audio_samples, is_color, make_clip, mean_color, read_frames, write_project
 from filmkit.media.probe import count_video_frames, probe
 from filmkit.project import build_timeline, load_project
-from filmkit.render.plan import plan_render, render
+from filmkit.render.plan import plan_render
+from filmkit.render.run import render
 from filmkit.tools.storyboard import generate, load_storyboard
 
 REPO = Path(__file__).resolve().parents[1]

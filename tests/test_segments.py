@@ -14,10 +14,11 @@ import numpy as np
 import pytest
 
 from conftest import audio_samples, counter_index, ffmpeg, make_counter_clip, read_frames, write_project
-import filmkit.render.plan as render_module
+import filmkit.render.run as render_module
 from filmkit.project import build_timeline, load_project
 from filmkit.project.segments import split_timeline
-from filmkit.render.plan import plan_render, render, renders_in_segments
+from filmkit.render.plan import plan_render
+from filmkit.render.run import render, renders_in_segments
 
 SUBS = "1\n00:00:01,000 --> 00:00:03,000\nAcross a boundary.\n\n2\n00:00:04,000 --> 00:00:05,500\nThe end.\n"
 

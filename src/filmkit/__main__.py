@@ -1,3 +1,3 @@
-from filmkit.cli.commands import main
+from filmkit.cli import main
 
 main()

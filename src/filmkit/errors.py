@@ -101,6 +101,15 @@ class RenderError(FilmkitError):
         self.stderr_tail = stderr_tail or []
 
 
+class Reported(FilmkitError):
+    """A command that has already printed what went wrong (lint findings, an export's summary)
+    and now only ends with `status`: the error boundary prints nothing more."""
+
+    def __init__(self, status: ExitStatus) -> None:
+        super().__init__("")
+        self.exit_status = status
+
+
 class Interrupted(FilmkitError):
     """The user pressed Ctrl-C (or the process got SIGTERM); nothing was left half-written."""
 

@@ -21,21 +21,16 @@ from filmkit import __version__
 from filmkit.render.tracks import LanguageTrack, parse_langs
 from filmkit.errors import FilmkitError, Interrupted, Problem, ProjectError
 from filmkit.media.ffmpeg import Progress, stop_all
-from filmkit.graph import Loudness
+from filmkit.media.loudness import Loudness
 from filmkit.export.manifest import Entry, HashCache, Manifest, canonical, export_lock, sha256_file, sha256_text
 from filmkit.platform.presets import Preset, load_preset
 from filmkit.media.probe import MediaInfo
 from filmkit.project import LoadedProject, Timeline
-from filmkit.render.plan import card_languages, expected_frames, load_and_check, render_all, slugify
-from filmkit.render.platform import (
-    limit_problems,
-    measure_loudness,
-    plan_platform,
-    poster_frame,
-    version_tracks,
-    write_caption_sidecars,
-    write_poster,
-)
+from filmkit.render.extras import measure_mix, poster_frame, write_poster, write_sidecars
+from filmkit.render.plan import card_languages, load_and_check, plan_platform, slugify, version_tracks
+from filmkit.render.run import render_all
+from filmkit.render.settings import limit_problems
+from filmkit.render.verify import expected_frames
 
 # Languages written by one ffmpeg process. Each version has its own x264 encoder and frame
 # queues, so memory grows with the count; see benchmarks/RESULTS.md for the measurement.
@@ -85,11 +80,19 @@ class ExportPlan:
     tracks: dict[tuple[str, bool], tuple[LanguageTrack, ...]] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class Event:
-    """What the export is doing, for a progress display (batch itself prints nothing)."""
+class EventKind(Enum):
+    SKIPPED = "skipped"  # outputs found up to date
+    MEASURE = "measure"  # the mix's loudness is being measured
+    START = "start"  # a job started
+    PROGRESS = "progress"  # a job rendered up to `frame`
+    DONE = "done"  # a job ended, with its results
 
-    kind: str  # "skipped", "measure", "start", "progress", "done"
+
+@dataclass(frozen=True)
+class ExportEvent:
+    """What the export is doing, for a progress display (the export itself prints nothing)."""
+
+    kind: EventKind
     job: Job | None = None
     frame: int = 0
     results: tuple[OutputResult, ...] = ()
@@ -176,7 +179,7 @@ def run_export(
     *,
     jobs: int | None = None,
     force: bool = False,
-    on_event: Callable[[Event], None] | None = None,
+    on_event: Callable[[ExportEvent], None] | None = None,
 ) -> list[OutputResult]:
     """Render what is not up to date; one failing job never stops the others."""
     notify = on_event or (lambda _event: None)
@@ -194,12 +197,12 @@ def run_export(
                 todo.append(output)
         skipped = tuple(results.values())
         if skipped:
-            notify(Event("skipped", results=skipped))
+            notify(ExportEvent(EventKind.SKIPPED, results=skipped))
         work = make_jobs(plan, todo)
         loudness = None
         if work:
-            notify(Event("measure"))
-            loudness = measure_loudness(plan.timeline, plan.media)
+            notify(ExportEvent(EventKind.MEASURE))
+            loudness = measure_mix(plan.timeline, plan.media)
         for result in _execute(plan, work, manifest, inputs, loudness, jobs, notify):
             results[result.output.path] = result
     return [results[output.path] for output in plan.outputs]
@@ -224,7 +227,7 @@ def default_jobs() -> int:
 
 
 def _execute(plan: ExportPlan, work: list[Job], manifest: Manifest, inputs: dict[Path, dict[str, str]],
-             loudness: Loudness | None, jobs: int | None, notify: Callable[[Event], None]) -> list[OutputResult]:
+             loudness: Loudness | None, jobs: int | None, notify: Callable[[ExportEvent], None]) -> list[OutputResult]:
     results: list[OutputResult] = []
     if not work:
         return results
@@ -234,7 +237,7 @@ def _execute(plan: ExportPlan, work: list[Job], manifest: Manifest, inputs: dict
         for future in concurrent.futures.as_completed(futures):
             done = future.result()
             results.extend(done)
-            notify(Event("done", futures[future], results=tuple(done)))
+            notify(ExportEvent(EventKind.DONE, futures[future], results=tuple(done)))
     except KeyboardInterrupt:
         stop_all()
         pool.shutdown(wait=True, cancel_futures=True)
@@ -246,10 +249,10 @@ def _execute(plan: ExportPlan, work: list[Job], manifest: Manifest, inputs: dict
 
 
 def _run_job(plan: ExportPlan, job: Job, manifest: Manifest, inputs: dict[Path, dict[str, str]],
-             loudness: Loudness | None, notify: Callable[[Event], None]) -> list[OutputResult]:
+             loudness: Loudness | None, notify: Callable[[ExportEvent], None]) -> list[OutputResult]:
     started = time.perf_counter()
     preset = job.outputs[0].preset
-    notify(Event("start", job))
+    notify(ExportEvent(EventKind.START, job))
     try:
         vertical = _vertical(preset)
         tracks = {output.lang: plan.tracks.get((output.lang, vertical), ()) for output in job.outputs}
@@ -267,7 +270,7 @@ def _run_job(plan: ExportPlan, job: Job, manifest: Manifest, inputs: dict[Path, 
                 raise RenderError(f"{preset.name}: the render does not meet the preset: " + "; ".join(problems))
 
         def progress(update: Progress) -> None:
-            notify(Event("progress", job, frame=update.frame))
+            notify(ExportEvent(EventKind.PROGRESS, job, frame=update.frame))
 
         render_all(render_plan, on_progress=progress, verify_output=check)
     except Interrupted:
@@ -289,7 +292,7 @@ def _run_job(plan: ExportPlan, job: Job, manifest: Manifest, inputs: dict[Path, 
 def _finish_output(plan: ExportPlan, output: Output, inputs: dict[str, str], tracks: tuple[LanguageTrack, ...],
                    fps: Fraction) -> Entry:
     """Poster, caption sidecars, measurements and the manifest entry of a rendered file."""
-    from filmkit.platform.conformance import measure_loudness as measure_file
+    from filmkit.platform.conformance import measure_file_loudness
 
     timeline = plan.timeline
     poster = write_poster(output.path, Fraction(poster_frame(plan.loaded, timeline)) / timeline.fps,
@@ -297,8 +300,8 @@ def _finish_output(plan: ExportPlan, output: Output, inputs: dict[str, str], tra
     sidecars: list[Path] = []
     exports = plan.loaded.project.exports
     if exports is not None and exports.sidecar and output.preset.captions and tracks:
-        sidecars = write_caption_sidecars(tracks, output.path, output.preset.captions)
-    measured = measure_file(output.path)
+        sidecars = write_sidecars(tracks, output.path, [output.preset.captions])
+    measured = measure_file_loudness(output.path)
     manifest_folder = plan.folder
     return Entry(
         path=Path(os.path.relpath(output.path, manifest_folder)).as_posix(),

@@ -11,8 +11,7 @@ from filmkit.graph.finish import (
     Burn,
     CardImage,
     Encoding,
-    Loudness,
-    LoudnessTarget,
+    Normalization,
     RenderSpec,
     Version,
     build_card_still_args,
@@ -28,6 +27,6 @@ from filmkit.graph.picture import REFRAMES, Picture, Reframe, cover, fit_inside
 
 __all__ = [
     "IMPRECISE_SEEK", "IMPRECISE_SEEK_PREROLL", "MUXERS", "READ_MARGIN", "REFRAMES", "SEEK_PREROLL",
-    "Burn", "CardImage", "Encoding", "Loudness", "LoudnessTarget", "Picture", "Reframe", "RenderSpec", "Version",
+    "Burn", "CardImage", "Encoding", "Normalization", "Picture", "Reframe", "RenderSpec", "Version",
     "build_card_still_args", "build_frames_args", "build_join_args", "build_segment_args", "build_sound_args", "build_loudness_args", "build_render_args", "build_still_args", "cover", "fit_inside", "music_length", "seek_point",
 ]

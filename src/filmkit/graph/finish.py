@@ -16,6 +16,7 @@ import typed_ffmpeg as ff
 
 from filmkit.graph.cut import build_cut, build_cut_audio, build_cut_picture, frame_tb, same_colour, last_frame, layout, mix_music
 from filmkit.graph.picture import BLUR_DIM, BLUR_DOWNSCALE, Picture, blur_radii
+from filmkit.media.loudness import Loudness
 from filmkit.media.probe import MediaInfo
 from filmkit.project.timeline import CardTiming, Timeline
 from filmkit.timecode import format_rate, frames_to_seconds, seconds_arg
@@ -64,17 +65,9 @@ class CardImage:
 
 
 @dataclass(frozen=True)
-class Loudness:
-    """What a first pass measured of the film's mix (EBU R128 / ITU BS.1770)."""
+class Normalization:
+    """The loudness a platform asks for, and what the first pass measured of the mix."""
 
-    integrated: float  # LUFS
-    true_peak: float  # dBTP
-    lra: float  # LU
-    threshold: float  # LUFS, the gating threshold loudnorm needs back
-
-
-@dataclass(frozen=True)
-class LoudnessTarget:
     integrated: float
     true_peak: float
     lra: float
@@ -96,7 +89,7 @@ class RenderSpec:
 
     picture: Picture | None = None  # default: the project's frame, sources padded
     encoding: Encoding = field(default_factory=Encoding)
-    loudness: LoudnessTarget | None = None
+    loudness: Normalization | None = None
     fps: Fraction | None = None  # output rate when a platform needs another; default the project's
 
 
@@ -236,7 +229,7 @@ def _blurred(video: ff.VideoStream, picture: Picture) -> ff.VideoStream:
     )
 
 
-def _normalize(timeline: Timeline, audio: ff.AudioStream, target: LoudnessTarget) -> ff.AudioStream:
+def _normalize(timeline: Timeline, audio: ff.AudioStream, target: Normalization) -> ff.AudioStream:
     """Second pass of two-pass loudnorm: with the first pass's measurement it is a plain gain.
 
     loudnorm applies one linear gain only when the measured range fits the target range (and

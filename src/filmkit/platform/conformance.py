@@ -6,7 +6,7 @@ reports), and demuxes the video packets once without decoding (frame count, keyf
 interval, closed GOPs). It returns every problem found as a sentence naming what the preset
 allows; an empty list means the file conforms.
 
-`measure_loudness` runs the bundled ffmpeg's EBU R128 meter (`ebur128=peak=true`).
+`measure_file_loudness` runs the bundled ffmpeg's EBU R128 meter (`ebur128=peak=true`).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from pathlib import Path
 
 from filmkit.errors import MediaError
 from filmkit.media.ffmpeg import run_tool
+from filmkit.media.loudness import Loudness, parse_ebur128_summary
 from filmkit.platform.presets import Preset
 from filmkit.media.probe import MediaInfo, probe
 
@@ -29,15 +30,6 @@ RATE_TOLERANCE = Fraction(1, 10_000)
 
 # PyAV's profile names for H.264, by the preset's spelling.
 _H264_PROFILES = {"baseline": ("Baseline", "Constrained Baseline"), "main": ("Main",), "high": ("High",)}
-
-
-@dataclass(frozen=True)
-class Loudness:
-    """EBU R128 measurement of a whole programme."""
-
-    integrated: float  # LUFS (-70 for silence: everything is gated out)
-    true_peak: float  # dBTP (-inf for digital silence)
-    lra: float  # loudness range, LU
 
 
 @dataclass(frozen=True)
@@ -288,14 +280,7 @@ def _level_idc(level: str) -> int:
 
 # --- loudness -----------------------------------------------------------------------------------
 
-_SUMMARY_VALUE = {
-    "integrated": re.compile(r"^\s*I:\s+(-?inf|-?\d+(?:\.\d+)?)\s+LUFS", re.MULTILINE),
-    "lra": re.compile(r"^\s*LRA:\s+(-?inf|-?\d+(?:\.\d+)?)\s+LU\b", re.MULTILINE),
-    "true_peak": re.compile(r"^\s*Peak:\s+(-?inf|-?\d+(?:\.\d+)?)\s+dBFS", re.MULTILINE),
-}
-
-
-def measure_loudness(path: Path) -> Loudness:
+def measure_file_loudness(path: Path) -> Loudness:
     """Integrated loudness, true peak and loudness range of the first audio stream (EBU R128)."""
     path = Path(path)
     info = probe(path)
@@ -307,17 +292,3 @@ def measure_loudness(path: Path) -> Loudness:
     )
     return parse_ebur128_summary(stderr)
 
-
-def parse_ebur128_summary(log: str) -> Loudness:
-    """The values of the last "Summary:" block the ebur128 filter printed."""
-    at = log.rfind("Summary:")
-    if at < 0:
-        raise MediaError("ffmpeg's ebur128 filter printed no summary; the file may hold no decodable audio")
-    summary = log[at:]
-    values = {}
-    for key, pattern in _SUMMARY_VALUE.items():
-        match = pattern.search(summary)
-        if match is None:
-            raise MediaError(f"ffmpeg's ebur128 summary has no {key} value; is this ffmpeg built with the ebur128 filter?")
-        values[key] = float(match.group(1))
-    return Loudness(**values)

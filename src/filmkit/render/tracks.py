@@ -163,3 +163,19 @@ def write_burn(tracks: list[LanguageTrack], timeline: Timeline, style: SubtitleS
 
 def warnings_of(tracks: list[LanguageTrack]) -> list[Finding]:
     return [f for track in tracks for f in track.findings if f.severity is Severity.WARNING]
+
+
+def lint_glyphs(subs: SubtitleFile, lang: str | None) -> list[Finding]:
+    """Characters the fonts a burn would use cannot draw (`subs lint`, no project needed).
+
+    A script with no font at all is one finding: listing each of its characters would bury the fix.
+    """
+    scripts = sorted({dominant_script(cue.text, lang) for cue in subs.cues})
+    fonts: dict[str, FontChoice] = {}
+    missing: list[Finding] = []
+    for script in scripts:
+        try:
+            fonts[script] = choose_font(script, lang)
+        except FilmkitError as exc:
+            missing.append(Finding(subs.path, None, None, "glyph", Severity.ERROR, exc.message))
+    return missing or glyph_findings(subs, subs.cues, fonts)

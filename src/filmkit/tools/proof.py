@@ -16,7 +16,8 @@ from filmkit.errors import FilmkitError
 from filmkit.media.ffmpeg import run_ffmpeg
 from filmkit.text.fonts import choose_font
 from filmkit.graph import build_frames_args
-from filmkit.render.plan import TEMP_MARK, RenderPlan
+from filmkit.render.files import TEMP_MARK
+from filmkit.render.plan import RenderPlan
 from filmkit.timecode import format_timecode
 
 if TYPE_CHECKING:

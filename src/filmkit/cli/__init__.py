@@ -1,0 +1,65 @@
+"""The command line: the only package that imports click or prints.
+
+`main` is the single error boundary: a FilmkitError becomes one paragraph on stderr and its
+exit status; Ctrl-C becomes 130; `--debug` lets the traceback through. The commands live in
+modules by topic (render and export, checking, information, subtitles), each adding to `cli`.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+from typing import NoReturn
+
+import click
+
+from filmkit.cli import check, info, render, subs  # noqa: F401  (each registers its commands)
+from filmkit.cli.app import cli
+from filmkit.errors import ExitStatus, FilmkitError, Interrupted, Reported
+
+__all__ = ["cli", "main"]
+
+
+def _on_sigterm(_signum: int, _frame: object) -> NoReturn:
+    raise KeyboardInterrupt
+
+
+def main(argv: list[str] | None = None) -> NoReturn:
+    debug = "--debug" in (argv if argv is not None else sys.argv[1:])
+    previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        cli.main(args=argv, prog_name="filmkit", standalone_mode=False)
+        status = ExitStatus.OK
+    except click.exceptions.Exit as exc:
+        status = ExitStatus(exc.exit_code) if exc.exit_code in ExitStatus._value2member_map_ else ExitStatus.OK
+    except click.exceptions.Abort:
+        click.echo("filmkit: interrupted", err=True)
+        status = ExitStatus.INTERRUPTED
+    except click.ClickException as exc:
+        exc.show()
+        status = ExitStatus.INVALID_INPUT
+    except FilmkitError as exc:
+        if debug and not isinstance(exc, Reported):
+            raise
+        _report(exc)
+        status = exc.exit_status
+    except KeyboardInterrupt:
+        if debug:
+            raise
+        _report(Interrupted("interrupted"))
+        status = ExitStatus.INTERRUPTED
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    sys.exit(int(status))
+
+
+def _report(exc: FilmkitError) -> None:
+    if isinstance(exc, Reported):
+        return  # the command has already said what failed
+    if isinstance(exc, Interrupted):
+        click.echo(f"filmkit: {exc.message}", err=True)
+        return
+    click.echo(f"filmkit: error: {exc.message}", err=True)
+    tail = getattr(exc, "stderr_tail", None)
+    if tail:
+        click.echo("  (run with --debug for the ffmpeg command and its full log)", err=True)

@@ -1,0 +1,63 @@
+"""`filmkit check`: everything a render would refuse, found before anything renders."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from filmkit.cli.app import PROJECT_FILE, cli
+from filmkit.errors import FilmkitError
+from filmkit.project import LoadedProject, Timeline
+
+
+@cli.command()
+@click.argument("project_file", type=PROJECT_FILE)
+def check(project_file: Path) -> None:
+    """Validate PROJECT_FILE and its media without rendering anything."""
+    from filmkit.render.plan import load_and_check
+    from filmkit.timecode import format_rate, format_seconds, format_timecode
+
+    loaded, timeline, media = load_and_check(project_file)
+    click.echo(f"{project_file}:")
+    click.echo(
+        f"  {timeline.title!r}: {timeline.width}x{timeline.height} at {format_rate(timeline.fps)} fps, "
+        f"{len(timeline.clips)} events, {len(timeline.music)} music beds, "
+        f"{format_timecode(timeline.total_frames, timeline.fps)} ({format_seconds(timeline.total_frames, timeline.fps)}, "
+        f"{timeline.total_frames} frames)"
+    )
+    click.echo(f"  {len(media)} media files read")
+    _check_subtitles(loaded, timeline)
+    if loaded.project.card is not None and timeline.card is not None:
+        click.echo(f"  card: {format_seconds(timeline.card.frames, timeline.fps)}, in {', '.join(loaded.project.card.text)}")
+    if loaded.project.exports is not None:
+        from filmkit.export.batch import plan_export
+
+        plan = plan_export(project_file, checked=(loaded, timeline, media))
+        platforms = sorted({output.platform for output in plan.outputs})
+        langs = list(dict.fromkeys(output.lang for output in plan.outputs))
+        click.echo(f"  exports: {len(plan.outputs)} files ({len(langs)} languages x {len(platforms)} platforms) "
+                   f"into {plan.folder}")
+    click.echo("OK")
+
+
+def _check_subtitles(loaded: LoadedProject, timeline: Timeline) -> None:
+    """Every language must load, lint without errors and be drawable with an installed font."""
+    from filmkit.render.tracks import available_languages, prepare_track
+    from filmkit.subtitles.model import Severity
+
+    failures: list[FilmkitError] = []
+    for lang in available_languages(loaded):
+        try:
+            track = prepare_track(loaded, timeline, lang)
+        except FilmkitError as exc:
+            failures.append(exc)
+            click.echo(f"  subtitles {lang}: FAILED (below)")
+            continue
+        fonts = ", ".join(sorted({face.family for face in track.fonts.values()}))
+        warnings = [f for f in track.findings if f.severity is Severity.WARNING]
+        click.echo(f"  subtitles {lang}: {len(track.cues)} cues, {track.file.encoding}, font {fonts}, {len(warnings)} warning(s)")
+        for finding in warnings:
+            click.echo(f"    {finding}")
+    if failures:
+        raise FilmkitError("\n\n".join(exc.message for exc in failures))

@@ -1,0 +1,94 @@
+"""`filmkit render`, `export` and `card`: the commands that make films and pictures."""
+
+from __future__ import annotations
+
+import shlex
+import tempfile
+from pathlib import Path
+
+import click
+
+from filmkit.cli.app import PROJECT_FILE, cli
+from filmkit.cli.console import export_progress, export_summary, progress_bar
+from filmkit.errors import ExitStatus, FilmkitError, Reported
+
+
+@cli.command()
+@click.argument("project_file", type=PROJECT_FILE)
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Output file (default: out/<title>.mp4 beside the project).")
+@click.option("--lang", "lang", metavar="L", help="Burn subtitles of language L (e.g. ru), or two stacked (en+ru).")
+@click.option("--platform", "platform", metavar="P", help="Render for platform preset P (see `filmkit presets`): its size, encoder, loudness.")
+@click.option("--sidecar", is_flag=True, help="Also write clean UTF-8 .srt and .vtt files beside the video.")
+@click.option("--dry-run", is_flag=True, help="Print the ffmpeg command instead of running it.")
+def render(project_file: Path, output: Path | None, lang: str | None, platform: str | None, sidecar: bool,
+           dry_run: bool) -> None:
+    """Render the cut of PROJECT_FILE to one video file."""
+    from filmkit.media.ffmpeg import ffmpeg_binary
+    from filmkit.render.extras import write_sidecars
+    from filmkit.render.plan import plan_render, plan_single_platform
+    from filmkit.render.run import render as run_render
+    from filmkit.render.tracks import warnings_of
+    from filmkit.timecode import format_seconds
+
+    if sidecar and not lang:
+        raise FilmkitError("--sidecar writes the subtitles of --lang beside the video; give --lang too (e.g. --lang ru --sidecar)")
+    if platform:
+        plan = plan_single_platform(project_file, platform, lang, output, measure=not dry_run)
+    else:
+        plan = plan_render(project_file, output, lang=lang)
+    warnings = warnings_of(list(plan.tracks))
+    if warnings:
+        click.echo(f"{len(warnings)} subtitle warning(s); `filmkit check` lists them", err=True)
+    if dry_run:
+        workdir = Path(tempfile.mkdtemp(prefix="filmkit-dry-run-"))
+        burn, card = plan.write_burn(workdir), plan.write_card(workdir)
+        if burn or card:
+            click.echo(f"(subtitles and card written to {workdir}, kept for this command)", err=True)
+        else:
+            workdir.rmdir()
+        click.echo(shlex.join([ffmpeg_binary(), *plan.args(burn=burn, card=card)]))
+        return
+    timeline = plan.timeline
+    picture = plan.picture
+    with progress_bar(f"Rendering {plan.output.name}", timeline.total_frames) as advance:
+        result = run_render(plan, on_progress=lambda p: advance(p.frame))
+    click.echo(
+        f"Wrote {result.output} ({picture.width}x{picture.height}, "
+        f"{result.frames} frames, {format_seconds(result.frames, timeline.fps)}, "
+        f"{result.size_bytes / 1_000_000:.1f} MB)",
+        err=True,
+    )
+    if sidecar:
+        for path in write_sidecars(plan.tracks, plan.output, ("srt", "vtt")):
+            click.echo(f"Wrote {path}", err=True)
+
+
+@cli.command()
+@click.argument("project_file", type=PROJECT_FILE)
+@click.option("--lang", "langs", multiple=True, metavar="L", help="Only this language (repeatable); default: all of `exports: languages`.")
+@click.option("--platform", "platforms", multiple=True, metavar="P", help="Only this platform (repeatable); default: all of `exports: platforms`.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None, help="ffmpeg processes at once (default: one per four cores).")
+@click.option("--force", is_flag=True, help="Render everything, even outputs that are up to date.")
+def export(project_file: Path, langs: tuple[str, ...], platforms: tuple[str, ...], jobs: int | None, force: bool) -> None:
+    """Render the languages x platforms matrix of PROJECT_FILE, only what changed since the last run."""
+    from filmkit.export.batch import Outcome, plan_export, run_export
+
+    plan = plan_export(project_file, langs, platforms)
+    with export_progress(plan) as on_event:
+        results = run_export(plan, jobs=jobs, force=force, on_event=on_event)
+    export_summary(plan, results)
+    if any(result.outcome is Outcome.FAILED for result in results):
+        raise Reported(ExitStatus.RENDER_FAILED)
+
+
+@cli.command()
+@click.argument("project_file", type=PROJECT_FILE)
+@click.option("--lang", "lang", required=True, metavar="L", help="Language of the card (en, ar ... or en+ru).")
+@click.option("--platform", "platform", metavar="P", help="Lay it out for platform P's frame and safe area (default: the project's frame).")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True, help="PNG file to write.")
+def card(project_file: Path, lang: str, platform: str | None, output: Path) -> None:
+    """Preview the closing card of PROJECT_FILE as a PNG."""
+    from filmkit.render.card import preview_card
+
+    made, (width, height) = preview_card(project_file, lang, platform, output)
+    click.echo(f"Wrote {made} ({width}x{height})", err=True)

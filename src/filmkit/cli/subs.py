@@ -1,0 +1,105 @@
+"""`filmkit subs ...`: the translator's tools (lint, convert, shift, proof sheets)."""
+
+from __future__ import annotations
+
+import json
+from fractions import Fraction
+from pathlib import Path
+
+import click
+
+from filmkit.cli.app import PROJECT_FILE, cli
+from filmkit.errors import ExitStatus, FilmkitError, Reported, SubtitleError
+
+
+@cli.group()
+def subs() -> None:
+    """Tools for translators' subtitle files: lint, convert, shift, proof sheets."""
+
+
+@subs.command("lint")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--lang", "lang", metavar="L", help="Language of the files (default: guessed from each file name, e.g. ru.srt).")
+@click.option("--fps", default="25", show_default=True, help="Frame rate used for the 2-frame gap rule.")
+@click.option("--vertical", is_flag=True, help="Judge for a 9:16 frame (3 lines allowed).")
+@click.option("--encoding", default=None, help="Read the files in this encoding instead of detecting it.")
+@click.option("--json", "as_json", is_flag=True, help="Print findings as a JSON list.")
+def subs_lint(files: tuple[Path, ...], lang: str | None, fps: str, vertical: bool, encoding: str | None, as_json: bool) -> None:
+    """Check reading speed, line length, lines, overlaps, durations, gaps, encoding and glyphs."""
+    from filmkit.render.tracks import lint_glyphs
+    from filmkit.subtitles.lint import guess_lang, lint
+    from filmkit.subtitles.load import load_subtitles
+    from filmkit.subtitles.model import Severity
+    from filmkit.timecode import parse_rate
+
+    rate = parse_rate(fps)
+    findings = []
+    unreadable = []
+    for path in files:
+        code = lang or guess_lang(path)
+        try:
+            loaded = load_subtitles(path, lang=code, encoding=encoding)
+        except SubtitleError as exc:
+            unreadable.append(exc)
+            continue
+        findings.extend(lint(loaded, lang=code, fps=rate, vertical=vertical))
+        findings.extend(lint_glyphs(loaded, code))
+    if as_json:
+        click.echo(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=2))
+    else:
+        for finding in findings:
+            click.echo(str(finding))
+        errors = sum(f.severity is Severity.ERROR for f in findings)
+        click.echo(f"{len(files) - len(unreadable)} file(s) read, {errors} error(s), {len(findings) - errors} warning(s)", err=True)
+    for exc in unreadable:
+        click.echo(f"filmkit: error: {exc.message}", err=True)
+    if unreadable:
+        raise Reported(ExitStatus.INVALID_INPUT)
+    if any(f.severity is Severity.ERROR for f in findings):
+        raise Reported(ExitStatus.RENDER_FAILED)
+
+
+@subs.command("convert")
+@click.argument("source", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("target", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--encoding", default=None, help="Read SOURCE in this encoding instead of detecting it.")
+def subs_convert(source: Path, target: Path, encoding: str | None) -> None:
+    """Convert SOURCE to UTF-8 SRT, VTT or ASS (by TARGET's extension)."""
+    from filmkit.subtitles.write import convert
+
+    loaded = convert(source, target, encoding=encoding)
+    click.echo(f"Wrote {target} ({len(loaded.cues)} cues, read as {loaded.encoding} {loaded.format.upper()})", err=True)
+
+
+@subs.command("shift")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--by", "by", required=True, help="Seconds to move every cue (negative: earlier), e.g. -30 or 1.5.")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write here (default: replace FILE, as UTF-8).")
+def subs_shift(file: Path, by: str, output: Path | None) -> None:
+    """Move every cue of FILE by a number of seconds."""
+    from filmkit.subtitles.write import shift_file
+
+    try:
+        seconds = Fraction(by)
+    except (ValueError, ZeroDivisionError):
+        raise FilmkitError(f"--by {by!r} is not a number of seconds; write e.g. --by -30 or --by 1.5") from None
+    target = output or file
+    loaded, moved = shift_file(file, seconds, target)
+    for note in moved.notes:
+        click.echo(f"{file}: note: {note}", err=True)
+    click.echo(f"Wrote {target} ({len(loaded.cues)} cues moved by {float(seconds):+g} s)", err=True)
+
+
+@subs.command("proof")
+@click.argument("project_file", type=PROJECT_FILE)
+@click.option("--lang", "lang", required=True, metavar="L", help="Language to proof (en, ru, ... or en+ru).")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="PNG to write (default: out/<title>_<lang>_proof.png).")
+def subs_proof(project_file: Path, lang: str, output: Path | None) -> None:
+    """A contact sheet: one real frame per cue with the subtitle burned in, timecode and cue number."""
+    from filmkit.render.plan import plan_render
+    from filmkit.tools.proof import make_proof_sheet
+
+    plan = plan_render(project_file, lang=lang)
+    target = output or plan.output.with_name(f"{plan.output.stem}_proof.png")
+    made = make_proof_sheet(plan, target.absolute())
+    click.echo(f"Wrote {made} ({len(plan.tracks[0].cues)} cues)", err=True)
