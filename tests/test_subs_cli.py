@@ -226,6 +226,26 @@ def test_convert_refuses_a_file_whose_cues_cannot_all_be_read(run_cli, tmp_path:
     assert not target.exists()
 
 
+def test_convert_leaves_out_an_empty_cue_and_says_so(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    source = write(tmp_path / "en.srt", CLEAN.replace("Love wins.", "<i></i>"))
+    target = tmp_path / "en.utf8.srt"
+    result = run_cli("subs", "convert", str(source), str(target))
+    assert result.exit_code == 0, result
+    assert (f"{source}: note: cue 2 (line 6, 00:00:01,050) has no text; it is left out of the converted file"
+            in result.stderr)
+    assert f"Wrote {target} (2 cues, read as utf-8 SRT)" in result.stderr
+    assert target.read_text(encoding="utf-8") == (
+        "1\n00:00:00,100 --> 00:00:00,950\nOne.\n\n2\n00:00:02,050 --> 00:00:02,950\nLove always wins.\n")
+
+
+def test_convert_refuses_a_file_with_only_empty_cues(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    source = write(tmp_path / "en.srt", "1\n00:00:01,000 --> 00:00:02,000\n<i> </i>\n")
+    result = run_cli("subs", "convert", str(source), str(tmp_path / "out.vtt"))
+    assert result.exit_code == 2, result
+    assert f"filmkit: error: {source}: every one of its 1 cue(s) is empty, so there is nothing to write" in result.stderr
+    assert not (tmp_path / "out.vtt").exists()
+
+
 def test_shift_moves_every_cue(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     path = write(tmp_path / "en.srt", CLEAN.replace("00:00:00,100 --> 00:00:00,950", "00:00:01,700 --> 00:00:02,600")
                  .replace("00:00:01,050 --> 00:00:01,950", "00:00:03,000 --> 00:00:04,250")

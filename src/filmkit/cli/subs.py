@@ -67,8 +67,11 @@ def subs_convert(source: Path, target: Path, encoding: str | None) -> None:
     """Convert SOURCE to UTF-8 SRT, VTT or ASS (by TARGET's extension)."""
     from filmkit.subtitles.write import convert
 
-    loaded = convert(source, target, encoding=encoding)
-    click.echo(f"Wrote {target} ({len(loaded.cues)} cues, read as {loaded.encoding} {loaded.format.upper()})", err=True)
+    done = convert(source, target, encoding=encoding)
+    for note in done.notes:
+        click.echo(f"{source}: note: {note}", err=True)
+    loaded = done.loaded
+    click.echo(f"Wrote {target} ({len(done.written)} cues, read as {loaded.encoding} {loaded.format.upper()})", err=True)
 
 
 @subs.command("shift")
