@@ -142,6 +142,38 @@ def test_beyond_end(tmp_path: Path) -> None:
             "end of the cut in the project") in finding.message
 
 
+@pytest.mark.parametrize("lang, line, shown, fixed", [
+    ("ar", ".الحب ينتصر دائما", "'.'", "'الحب ينتصر دائما.'"),
+    ("ar", "؟هل أنت قادم", "'؟'", "'هل أنت قادم؟'"),
+    ("fa", "…و بعد", "'…'", "'و بعد…'"),
+    ("he", "!שלום", "'!'", "'שלום!'"),
+    ("he", "\u200f,כן", "','", "'כן,'"),  # a bidi mark before the comma changes nothing
+    ("ur", "،اور پھر", "'،'", "'اور پھر،'"),
+    ("ckb", "...ئەوە", "'...'", "'ئەوە...'"),
+    ("fa-IR", ":گفت", "':'", "'گفت:'"),
+])
+def test_rtl_punctuation(tmp_path: Path, lang: str, line: str, shown: str, fixed: str) -> None:
+    content = srt(("00:00:01,000", "00:00:03,000", f"سطر أول\n{line}"))
+    finding = single(lint_file(tmp_path, content, name="subs.srt", lang=lang), "rtl-punctuation")
+    assert (finding.severity, finding.cue, finding.line) == (Severity.WARNING, 1, 2)
+    assert finding.message.startswith(f"line 2 of the cue starts with {shown}: in ")
+    assert ("written right to left, that punctuation belongs at the end of the line. The file was probably saved in "
+            f"visual order (as it looks, not as it is read) by an old tool; write it in reading order: {fixed}"
+            in finding.message)
+
+
+@pytest.mark.parametrize("lang, line", [
+    ("ar", "الحب ينتصر دائما."),  # reading order: the full stop at the end
+    ("ar", "- هل أنت قادم؟"),  # a dialogue dash starts a line
+    ("ar", "..."),  # no words to reorder
+    ("en", ".NET is a framework"),  # left to right: not this check's business
+    (None, "?what"),
+])
+def test_rtl_punctuation_is_quiet_on_lines_in_reading_order(tmp_path: Path, lang: str | None, line: str) -> None:
+    content = srt(("00:00:01,000", "00:00:03,000", line))
+    assert [f.code for f in lint_file(tmp_path, content, name="subs.srt", lang=lang)] == []
+
+
 def test_order(tmp_path: Path) -> None:
     content = srt(("00:00:04,000", "00:00:06,000", "Second."), ("00:00:01,000", "00:00:03,000", "First."))
     finding = single(lint_file(tmp_path, content), "order")

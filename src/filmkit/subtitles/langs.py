@@ -36,13 +36,20 @@ TRADITIONAL_CHINESE = ("big5", "gb18030")  # zh-TW, zh-HK, zh-Hant
 GENERAL_ENCODINGS = ("cp1252", "cp1251", "cp1250", "cp1256", "gb18030", "cp932", "big5", "cp949", "cp1253",
                      "cp1254", "cp1255", "cp1257", "cp874", "koi8_r")
 
+# Languages written right to left (Arabic script: Arabic, Persian, Urdu, Pashto, Sindhi, Uyghur,
+# Central Kurdish; Hebrew script: Hebrew, Yiddish; Thaana: Dhivehi).
+RTL_LANGUAGES = frozenset({"ar", "fa", "ur", "he", "yi", "ps", "sd", "ug", "dv", "ckb"})
+
 NAMES = {
     "en": "English", "ru": "Russian", "uk": "Ukrainian", "ar": "Arabic", "fa": "Persian", "he": "Hebrew",
     "zh": "Chinese", "zh-hans": "Simplified Chinese", "zh-hant": "Traditional Chinese", "ja": "Japanese",
     "ko": "Korean", "th": "Thai", "hi": "Hindi", "fr": "French", "de": "German", "es": "Spanish",
     "it": "Italian", "pt": "Portuguese", "pt-br": "Brazilian Portuguese", "nl": "Dutch", "sv": "Swedish",
     "pl": "Polish", "tr": "Turkish", "el": "Greek", "bg": "Bulgarian", "cs": "Czech", "ro": "Romanian",
-    "hu": "Hungarian", "vi": "Vietnamese", "id": "Indonesian",
+    "hu": "Hungarian", "vi": "Vietnamese", "id": "Indonesian", "ur": "Urdu", "yi": "Yiddish", "ps": "Pashto",
+    "sd": "Sindhi", "ug": "Uyghur", "dv": "Dhivehi", "ckb": "Central Kurdish", "sr": "Serbian", "sk": "Slovak",
+    "hr": "Croatian", "sl": "Slovenian", "et": "Estonian", "lv": "Latvian", "lt": "Lithuanian", "be": "Belarusian",
+    "kk": "Kazakh", "da": "Danish", "fi": "Finnish", "no": "Norwegian", "nb": "Norwegian",
 }
 
 # ISO 639-1 codes, to recognise a language in a file name such as "captions.ru.vtt".
@@ -74,6 +81,12 @@ def base(lang: str | None) -> str | None:
 def is_traditional_chinese(lang: str | None) -> bool:
     code = normalize(lang) or ""
     return base(code) == "zh" and any(part in ("tw", "hk", "mo", "hant") for part in code.split("-")[1:])
+
+
+def is_rtl(lang: str | None) -> bool:
+    """Whether `lang` ("ar", "fa-IR", "ckb") is written right to left."""
+    code = normalize(lang)
+    return bool(code) and (code in RTL_LANGUAGES or base(code) in RTL_LANGUAGES)
 
 
 def legacy_encodings(lang: str | None) -> tuple[str, ...]:
