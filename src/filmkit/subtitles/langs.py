@@ -83,10 +83,51 @@ def is_traditional_chinese(lang: str | None) -> bool:
     return base(code) == "zh" and any(part in ("tw", "hk", "mo", "hant") for part in code.split("-")[1:])
 
 
+_JAPANESE_CODECS = frozenset({"cp932", "shift_jis", "shift_jis_2004", "shift_jisx0213", "euc_jp", "euc_jis_2004",
+                              "euc_jisx0213", "iso2022_jp", "iso2022_jp_2", "iso2022_jp_2004", "iso2022_jp_3"})
+_KOREAN_CODECS = frozenset({"cp949", "euc_kr", "johab", "iso2022_kr"})
+
+
+def is_japanese_codec(codec: str) -> bool:
+    return codec.replace("-", "_").lower() in _JAPANESE_CODECS
+
+
+def is_korean_codec(codec: str) -> bool:
+    return codec.replace("-", "_").lower() in _KOREAN_CODECS
+
+
+# The script a language's letters are in, where it has one (Serbian has two).
+_SCRIPTS = {
+    **{code: "CYRILLIC" for code in ("ru", "uk", "be", "bg", "mk", "kk", "ky", "tg", "mn")},
+    **{code: "ARABIC" for code in ("ar", "fa", "ur", "ps", "sd", "ug", "ckb")},
+    **{code: "HEBREW" for code in ("he", "yi")},
+    "el": "GREEK", "th": "THAI", "ja": "HAN", "zh": "HAN", "ko": "HANGUL",
+    **{code: "LATIN" for code in ("en", "fr", "de", "es", "it", "pt", "nl", "sv", "da", "no", "nb", "nn", "fi", "is",
+                                  "ca", "eu", "gl", "ga", "cy", "id", "ms", "sw", "af", "tl", "fil", "pl", "cs", "sk",
+                                  "hu", "hr", "sl", "ro", "bs", "sq", "tr", "az", "et", "lv", "lt", "vi")},
+}
+
+
+def expected_script(lang: str | None) -> str | None:
+    """"CYRILLIC" for ru, "HAN" for ja and zh (kana included), None when unknown or ambiguous."""
+    return _SCRIPTS.get(base(lang) or "")
+
+
 def is_rtl(lang: str | None) -> bool:
     """Whether `lang` ("ar", "fa-IR", "ckb") is written right to left."""
     code = normalize(lang)
     return bool(code) and (code in RTL_LANGUAGES or base(code) in RTL_LANGUAGES)
+
+
+def language_for_encoding(codec: str) -> str | None:
+    """The first language whose legacy encodings include `codec` ("iso8859-7" -> "el"), for examples."""
+    import codecs
+
+    def name(codec_name: str) -> str:
+        return codecs.lookup(codec_name).name
+
+    wanted = name(codec)
+    return next((lang for lang, table in LEGACY_ENCODINGS.items() if any(name(c) == wanted for c in table)), None)
 
 
 def legacy_encodings(lang: str | None) -> tuple[str, ...]:

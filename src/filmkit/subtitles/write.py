@@ -155,8 +155,10 @@ def shift_file(src: Path, seconds: Fraction, dst: Path | None = None, *, lang: s
 
 
 def refuse_lost_text(loaded: SubtitleFile, action: str) -> None:
-    """SubtitleError when writing `loaded` back out would drop cues or text it could not read."""
-    lost = [f for f in loaded.findings if f.code == "parse" and f.severity is Severity.ERROR]
+    """SubtitleError when writing `loaded` back out would drop cues or text it could not read:
+    unreadable cues, and bytes that were not valid in the file's encoding (U+FFFD in the text)."""
+    lost = [f for f in loaded.findings if f.severity is Severity.ERROR
+            and (f.code == "parse" or (f.code == "encoding" and "\ufffd" in f.message))]
     if lost:
         shown = "; ".join(f"line {f.line}: {f.message}" for f in lost[:3])
         more = f" ({len(lost) - 3} more)" if len(lost) > 3 else ""
