@@ -23,7 +23,10 @@ import pytest
 from ruamel.yaml import YAML
 
 from conftest import ffmpeg, make_clip, read_frames, write_project
-from filmkit.platform.conformance import measure_file_loudness as measure_loudness, top_level_boxes, verify_against_preset
+from filmkit.render.composition import compose
+from filmkit.render.settings import subtitle_safe_area
+from filmkit.media.mp4 import top_level_boxes
+from filmkit.platform.conformance import measure_file_loudness as measure_loudness, verify_against_preset
 from filmkit.export.manifest import export_lock, sha256_file
 from filmkit.platform.presets import load_preset, packaged_presets_dir
 from filmkit.media.probe import count_video_frames, probe
@@ -132,12 +135,17 @@ def test_loudness_is_normalized_to_the_preset(exported: Path, platform: str) -> 
 def test_subtitles_cards_and_reframing_are_laid_out_for_each_frame(exported: Path) -> None:
     wide = read_frames(output(exported, "tiny-landscape", "ar"))
     tall = read_frames(output(exported, "tiny-vertical", "ar"))
-    # 9:16 of a 16:9 red picture over a blurred copy: red in the middle, a dimmer red fill above it
-    middle, top = tall[10][160, 90].astype(int), tall[10][20, 90].astype(int)
+    # 9:16 of a 16:9 red picture over a blurred copy, moved up to leave a caption band below it
+    # (issue 11: social composition): red in the picture, a dimmer red fill above it
+    preset = load_preset("tiny-vertical", exported)
+    composed = compose(180, 320, Fraction(16, 9), "blur", subtitle_safe_area(preset))
+    assert composed.picture is not None and composed.captions is not None
+    _, pic_top, _, pic_bottom = composed.picture
+    assert pic_bottom <= composed.captions[1], "the caption band is below the picture"
+    middle, top = tall[10][(pic_top + pic_bottom) // 2, 90].astype(int), tall[10][min(20, pic_top // 2), 90].astype(int)
     assert middle[0] > 200 and middle[1] < 60
     assert 40 < top[0] < middle[0] - 30 and top[1] < 60, "a dimmed, blurred fill, not black bars"
     # subtitles (near white) during the first cue, above the preset's bottom safe area
-    preset = load_preset("tiny-vertical", exported)
     rows = np.nonzero((tall[20].min(axis=2) > 200).any(axis=1))[0]
     assert rows.size and rows.max() < 320 * (1 - preset.safe_area.text.bottom)
     assert (wide[20].min(axis=2) > 200).sum() > 8  # a small Arabic line on a 320x180 frame

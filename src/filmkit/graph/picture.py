@@ -31,10 +31,17 @@ class Picture:
     width: int
     height: int
     reframe: Reframe = "pad"
+    # Where the film's picture goes (left, top, right, bottom); None: the whole frame. A social
+    # version composes picture and captions together (filmkit.render.composition).
+    box: tuple[int, int, int, int] | None = None
 
     @property
     def aspect(self) -> Fraction:
         return Fraction(self.width, self.height)
+
+    @property
+    def area(self) -> tuple[int, int, int, int]:
+        return self.box or (0, 0, self.width, self.height)
 
 
 def fit_inside(aspect: Fraction, width: int, height: int) -> tuple[int, int]:
@@ -56,8 +63,13 @@ def _even(value: Fraction) -> int:
 
 
 def fit_picture(video: ff.VideoStream, aspect: Fraction, picture: Picture, focus: float = 0.5) -> ff.VideoStream:
-    """`video` (display aspect `aspect`) as exactly picture.width x picture.height, square pixels."""
-    width, height = fit_inside(aspect, picture.width, picture.height)
+    """`video` (display aspect `aspect`) as exactly picture.width x picture.height, square pixels.
+
+    Fitted inside the picture's box (the whole frame unless the version composes it), the rest
+    of the frame black or a blurred fill.
+    """
+    left, top, right, bottom = picture.area
+    width, height = fit_inside(aspect, right - left, bottom - top)
     if (width, height) == (picture.width, picture.height) or picture.reframe == "pad":
         return _padded(video, width, height, picture)
     if picture.reframe == "crop":
@@ -69,10 +81,14 @@ def _padded(video: ff.VideoStream, width: int, height: int, picture: Picture) ->
     video = video.scale(w=width, h=height, flags="bicubic").setsar(sar="1")
     if (width, height) == (picture.width, picture.height):
         return video
-    return video.pad(
-        width=picture.width, height=picture.height,
-        x=(picture.width - width) // 2, y=(picture.height - height) // 2, color="black",
-    )
+    x, y = place_fitted(width, height, picture)
+    return video.pad(width=picture.width, height=picture.height, x=x, y=y, color="black")
+
+
+def place_fitted(width: int, height: int, picture: Picture) -> tuple[int, int]:
+    """Top-left corner of a width x height picture fitted into `picture`: centred in its box."""
+    left, top, right, bottom = picture.area
+    return left + (right - left - width) // 2, top + (bottom - top - height) // 2
 
 
 def _cropped(video: ff.VideoStream, aspect: Fraction, picture: Picture, focus: float) -> ff.VideoStream:
@@ -108,4 +124,5 @@ def _over_blur(video: ff.VideoStream, aspect: Fraction, width: int, height: int,
         .setsar(sar="1")
     )
     front = video.scale(w=width, h=height, flags="bicubic").setsar(sar="1")
-    return fill.overlay(front, x=(picture.width - width) // 2, y=(picture.height - height) // 2)
+    x, y = place_fitted(width, height, picture)
+    return fill.overlay(front, x=x, y=y)

@@ -216,7 +216,9 @@ class SubtitleStyle(Strict):
 class Subtitles(Strict):
     """Translators' files, by language: listed one by one, or found in a folder as {lang}.srt|vtt|ass."""
 
-    files: dict[LangCode, StrictStr] = {}
+    # language -> file; `none` (or an empty value) declares a language shown without subtitles,
+    # so a forgotten translation is still caught by `check`
+    files: dict[LangCode, StrictStr | None] = {}
     dir: StrictStr | None = None
     encoding: dict[LangCode, StrictStr] = {}  # per-language override of the detected encoding
     style: SubtitleStyle = SubtitleStyle()

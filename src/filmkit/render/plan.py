@@ -7,10 +7,12 @@ the platform's settings, and output paths that never overwrite an input.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 
 from filmkit.errors import ProjectError
@@ -22,10 +24,14 @@ from filmkit.platform.presets import Preset, load_preset
 from filmkit.platform.safearea import SafeArea
 from filmkit.project import LoadedProject, Timeline, build_timeline, load_project
 from filmkit.render.card import draw_card_file
+from filmkit.render.composition import compose
 from filmkit.render.extras import measure_mix
 from filmkit.render.files import check_output_path
 from filmkit.render.settings import limit_problems, render_spec, subtitle_safe_area, text_safe_area
-from filmkit.render.tracks import LanguageTrack, available_languages, parse_langs, prepare_track, write_burn
+from filmkit.render.tracks import (LanguageTrack, available_languages, layout_findings, parse_langs, place_tracks,
+                                   prepare_track, without_subtitles, write_burn)
+from filmkit.subtitles.ass import PlacedCue
+from filmkit.subtitles.model import Finding
 
 
 @dataclass(frozen=True)
@@ -48,6 +54,7 @@ class RenderPlan:
     spec: RenderSpec = RenderSpec()
     safe_area: SafeArea | None = None  # the card's text and logo stay inside (a platform's interface)
     subtitle_safe_area: SafeArea | None = None
+    caption_area: tuple[int, int, int, int] | None = None  # a composed social frame's caption band
 
     @property
     def output(self) -> Path:
@@ -66,14 +73,26 @@ class RenderPlan:
         version = Version(target or self.output, burn, card)
         return build_render_args(self.timeline, self.media, [version], self.spec)
 
-    def write_burn(self, workdir: Path, version: VersionPlan | None = None) -> Burn | None:
+    def placed(self, version: VersionPlan | None = None) -> list[PlacedCue]:
+        """The version's cues laid out for its frame: exactly what is burned (and what
+        `filmkit subs layout` shows)."""
         tracks = (version or self.versions[0]).tracks
-        if not tracks:
+        if not tracks or self.loaded.project.subtitles is None:
+            return []
+        picture = self.picture
+        return place_tracks(tracks, self.loaded.project.subtitles.style, self.loaded.folder, picture.width,
+                            picture.height, self.subtitle_safe_area, self.caption_area)
+
+    def layout_findings(self, frame: str, version: VersionPlan | None = None) -> list[Finding]:
+        """Cues that need more lines than this frame allows, named with `frame` (a platform)."""
+        return layout_findings((version or self.versions[0]).tracks, self.placed(version), frame)
+
+    def write_burn(self, workdir: Path, version: VersionPlan | None = None) -> Burn | None:
+        placed = self.placed(version)
+        if not placed:
             return None
         assert self.loaded.project.subtitles is not None
-        picture = self.picture
-        return write_burn(list(tracks), self.timeline, self.loaded.project.subtitles.style, workdir,
-                          picture.width, picture.height, safe_area=self.subtitle_safe_area)
+        return write_burn(placed, self.loaded.project.subtitles.style, workdir, self.picture.width, self.picture.height)
 
     def write_card(self, workdir: Path, version: VersionPlan | None = None) -> CardImage | None:
         langs = (version or self.versions[0]).card_langs
@@ -97,7 +116,7 @@ def plan_render(
     """The master (project format) render, with the subtitles of `lang` burned in if given."""
     loaded, timeline, media = load_and_check(project_file)
     langs = parse_langs(lang) if lang else []
-    tracks = tuple(prepare_track(loaded, timeline, code) for code in langs)
+    tracks = language_tracks(loaded, timeline, langs)
     card_langs = card_languages(loaded, langs)
     target = Path(output) if output else default_output(loaded, lang)
     target = target.expanduser().absolute()
@@ -135,25 +154,60 @@ def plan_platform(
     versions = []
     for lang, path in outputs:
         check_output_path(path, protected=[loaded.path, *media])
-        versions.append(VersionPlan(path, tracks.get(lang, ()), card_languages(loaded, parse_langs(lang))))
+        langs = parse_langs(lang) if lang else []  # no language: the master's card
+        versions.append(VersionPlan(path, tracks.get(lang, ()), card_languages(loaded, langs)))
     spec = render_spec(preset, timeline, loudness, reframe)
-    return RenderPlan(loaded, timeline, media, tuple(versions), spec, text_safe_area(preset), subtitle_safe_area(preset))
+    picture = spec.picture or Picture(timeline.width, timeline.height)
+    subtitles = loaded.project.subtitles
+    composed = compose(picture.width, picture.height, Fraction(timeline.width, timeline.height), picture.reframe,
+                       subtitle_safe_area(preset), font_scale=float(subtitles.style.font_scale) if subtitles else 1.0,
+                       captions=subtitles is not None)
+    spec = dataclasses.replace(spec, picture=dataclasses.replace(picture, box=composed.picture))
+    return RenderPlan(loaded, timeline, media, tuple(versions), spec, text_safe_area(preset), subtitle_safe_area(preset),
+                      composed.captions)
+
+
+def language_tracks(loaded: LoadedProject, timeline: Timeline, langs: Sequence[str],
+                    vertical: bool = False) -> tuple[LanguageTrack, ...]:
+    """The subtitles a version in `langs` burns (`render --lang`).
+
+    A version's language selects its card text and, when there is one, its subtitle file: a
+    project without `subtitles:` burns nothing, and so does a language declared `none` under
+    `subtitles: files:`. Any other language needs its file, so a forgotten translation is an
+    error; and a language with neither card text nor subtitles is one too.
+    """
+    subtitles = loaded.project.subtitles
+    card = loaded.project.card
+    tracks = []
+    for lang in langs:
+        has_card_text = card is not None and lang in card.text
+        if subtitles is None and has_card_text:
+            continue
+        if lang in without_subtitles(loaded):
+            if not has_card_text:
+                raise ProjectError([loaded.locations.problem(("subtitles", "files", lang), (
+                    f"{lang!r} is declared without subtitles (`{lang}: none`) and the project has no card text in "
+                    f"{lang!r}, so a version in {lang!r} would show nothing of its language. Give it a subtitle "
+                    f"file, or add `{lang}: {{tagline: ...}}` under `card: text:`"))])
+            continue
+        tracks.append(prepare_track(loaded, timeline, lang, vertical=vertical))
+    return tuple(tracks)
 
 
 def version_tracks(loaded: LoadedProject, timeline: Timeline, version_lang: str, vertical: bool) -> tuple[LanguageTrack, ...]:
-    """The subtitles a language version burns: its file(s), if the project has subtitles at all."""
+    """The subtitles a language version of an export burns: its file(s), if the project has subtitles at all."""
     if loaded.project.subtitles is None:
         return ()
     langs = parse_langs(version_lang)
     have = available_languages(loaded)
-    missing = [lang for lang in langs if lang not in have]
+    missing = [lang for lang in langs if lang not in have and lang not in without_subtitles(loaded)]
     if missing:
         raise ProjectError([loaded.locations.problem(
             ("exports", "languages"),
             f"{version_lang!r} is exported but the project has no subtitles in {', '.join(missing)}; it has "
             f"{', '.join(sorted(have)) or 'none'}. Add the translation under `subtitles: files:` or remove the "
             "language from `exports: languages:`")])
-    return tuple(prepare_track(loaded, timeline, lang, vertical=vertical) for lang in langs)
+    return language_tracks(loaded, timeline, langs, vertical)
 
 
 def card_languages(loaded: LoadedProject, langs: list[str]) -> tuple[str, ...]:
