@@ -21,7 +21,7 @@ from filmkit.subtitles.shots import SOURCE as SHOT_SOURCE
 from filmkit.subtitles.shots import ShotChecker
 from filmkit.subtitles.timing import format_time
 
-__all__ = ["count_characters", "guess_lang", "lint"]
+__all__ = ["count_characters", "guess_lang", "lint", "lint_cuts"]
 
 _WIDE = ("W", "F", "A")  # full-width, and ambiguous (CJK punctuation such as … and “ is full-width there)
 # Punctuation that ends a sentence or clause; at the start of a right-to-left line it means the
@@ -39,12 +39,23 @@ def lint(subs: SubtitleFile, *, lang: str | None, fps: Fraction = Fraction(25), 
     (`shots.shot_changes(timeline)`); with them, cues are checked against the cuts.
     """
     limits = limits_for(lang, limits_override)
-    checker = _Checker(subs, limits, Fraction(fps), vertical, film_end, cuts)
+    checker = _Checker(subs, limits, Fraction(fps), vertical, film_end)
     findings = list(subs.findings)
     for cue in subs.cues:
         findings.extend(checker.cue(cue))
     findings.extend(checker.timeline())
+    if cuts:
+        findings.extend(lint_cuts(subs, cuts=cuts, fps=Fraction(fps)))
     return sorted(findings, key=lambda f: (f.line or 0, f.cue or 0))
+
+
+def lint_cuts(subs: SubtitleFile, *, cuts: Sequence[int], fps: Fraction) -> list[Finding]:
+    """Only the `shot-change` warnings: each cue against the cuts (record frames at `fps`, from
+    `shots.shot_changes(timeline)`), for a caller that has linted the rest (`filmkit check`)."""
+    fmt = "srt" if subs.format == "srt" else "vtt"
+    checker = ShotChecker(cuts, Fraction(fps), lambda seconds: format_time(seconds, fmt))
+    return [Finding(subs.path, cue.number, cue.line, "shot-change", Severity.WARNING, f"{problem} ({SHOT_SOURCE})")
+            for cue in subs.cues if cue.text.strip() for problem in checker.problems(cue)]
 
 
 def count_characters(line: str, fullwidth: bool = False) -> Fraction:
@@ -63,10 +74,9 @@ class _Checker:
     """The checks, sharing the file, its limits and the time format of its messages."""
 
     def __init__(self, subs: SubtitleFile, limits: Limits, fps: Fraction, vertical: bool,
-                 film_end: Fraction | None, cuts: Sequence[int] | None) -> None:
+                 film_end: Fraction | None) -> None:
         self.subs, self.limits, self.fps, self.vertical, self.film_end = subs, limits, fps, vertical, film_end
         self.fmt = "srt" if subs.format == "srt" else "vtt"
-        self.shots = ShotChecker(cuts, fps, self.time) if cuts else None
 
     def finding(self, cue: Cue, code: str, severity: Severity, message: str) -> Finding:
         return Finding(self.subs.path, cue.number, cue.line, code, severity, message)
@@ -80,7 +90,7 @@ class _Checker:
                                  "the cue has no text, so nothing is shown; write its text or delete the cue"),
                     *self.beyond_end(cue)]
         return [*self.cps(cue), *self.cpl(cue), *self.lines(cue), *self.duration(cue), *self.beyond_end(cue),
-                *self.rtl_punctuation(cue), *self.shot_changes(cue)]
+                *self.rtl_punctuation(cue)]
 
     def cps(self, cue: Cue) -> list[Finding]:
         if cue.duration <= 0:
@@ -148,12 +158,6 @@ class _Checker:
                                     "file was probably saved in visual order (as it looks, not as it is read) by an "
                                     f"old tool; write it in reading order: {moved!r}"))
         return out
-
-    def shot_changes(self, cue: Cue) -> list[Finding]:
-        if self.shots is None:
-            return []
-        return [self.finding(cue, "shot-change", Severity.WARNING, f"{problem} ({SHOT_SOURCE})")
-                for problem in self.shots.problems(cue)]
 
     def beyond_end(self, cue: Cue) -> list[Finding]:
         if self.film_end is None or cue.end <= self.film_end:

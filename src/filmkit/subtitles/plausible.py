@@ -59,14 +59,6 @@ def sample_lines(text: str, size: int = SAMPLE_CHARS) -> str:
     return "\n".join(line for line in _LINE_BREAK.split(text) if not line.isascii())[:size]
 
 
-def implausibility(text: str) -> float:
-    """Per non-ASCII character: oddness plus accented letters no single language uses together."""
-    count = sum(1 for ch in text if ord(ch) > 0x7F)
-    if not count:
-        return 0.0
-    return (oddness(text) + 2 * alphabet_misfits(text)) / count
-
-
 _KNOWN_SCRIPTS = {"LATIN", "CYRILLIC", "GREEK", "ARABIC", "HEBREW", "THAI", "HAN", "HANGUL", "DEVANAGARI",
                   "BENGALI", "TAMIL", "TELUGU", "GUJARATI", "GURMUKHI", "KANNADA", "MALAYALAM", "ARMENIAN",
                   "GEORGIAN", "ETHIOPIC", "KHMER", "LAO", "MYANMAR", "SINHALA", "TIBETAN", "ORIYA", "BOPOMOFO"}
