@@ -520,3 +520,14 @@ def test_lint_a_project_without_subtitle_files_says_what_to_do(run_cli, tmp_path
     assert result.exit_code == 2, result
     assert (f"filmkit: error: {project}: the project lists no subtitle files (`subtitles: files:` or `dir:`), so there "
             f"is nothing to lint; name the files: filmkit subs lint --project {project} ru.srt") in result.stderr
+
+
+def test_convert_refuses_bytes_invalid_in_the_encoding_naming_the_line(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """UTF-8 with one stray Windows-1252 byte: the copy would carry U+FFFD where a letter was."""
+    source = tmp_path / "fr.srt"
+    source.write_bytes(CLEAN.replace("Love wins.", "Déjà vu, l'été.").encode("utf-8").replace(b"One.", b"Voil\xe0."))
+    result = run_cli("subs", "convert", str(source), str(tmp_path / "out.vtt"))
+    assert result.exit_code == 2, result
+    assert (f"filmkit: error: {source}: 1 problem(s) would lose text if filmkit wrote the file out (convert). line 3: "
+            "bytes that are not valid utf-8 (shown as \ufffd): 'Voil\ufffd.'") in result.stderr
+    assert not (tmp_path / "out.vtt").exists()
