@@ -63,11 +63,8 @@ def _check_layout(plan: ExportPlan) -> None:
 def _check_subtitles(loaded: LoadedProject, timeline: Timeline) -> None:
     """Every language must load, lint without errors and be drawable with an installed font."""
     from filmkit.render.tracks import available_languages, prepare_track, without_subtitles
-    from filmkit.subtitles.lint import lint_cuts
     from filmkit.subtitles.model import Severity
-    from filmkit.subtitles.shots import shot_changes
 
-    cuts = shot_changes(timeline)
     failures: list[FilmkitError] = []
     for lang in available_languages(loaded):
         try:
@@ -77,8 +74,8 @@ def _check_subtitles(loaded: LoadedProject, timeline: Timeline) -> None:
             click.echo(f"  subtitles {lang}: FAILED (below)")
             continue
         fonts = ", ".join(sorted({face.family for face in track.fonts.values()}))
-        found = [*track.findings, *lint_cuts(track.file, cuts=cuts, fps=timeline.fps)]
-        warnings = sorted((f for f in found if f.severity is Severity.WARNING), key=lambda f: (f.line or 0, f.cue or 0))
+        warnings = sorted((f for f in track.findings if f.severity is Severity.WARNING),
+                          key=lambda f: (f.line or 0, f.cue or 0))
         click.echo(f"  subtitles {lang}: {len(track.cues)} cues, {track.file.encoding}, font {fonts}, {len(warnings)} warning(s)")
         for finding in warnings:
             click.echo(f"    {finding}")

@@ -98,13 +98,14 @@ def prepare_track(loaded: LoadedProject, timeline: Timeline, lang: str, *, verti
     """Read, lint and fit one language for this timeline; SubtitleError when it cannot be burned."""
     from filmkit.subtitles.lint import lint
     from filmkit.subtitles.load import load_subtitles
+    from filmkit.subtitles.shots import shot_changes
 
     path = subtitle_file_for(loaded, lang)  # first: it says what to add when there is no `subtitles:` at all
     config = loaded.project.subtitles
     assert config is not None
     subs = load_subtitles(path, lang=lang, encoding=config.encoding.get(lang))
     findings = lint(subs, lang=lang, fps=timeline.fps, vertical=vertical, film_end=timeline.cut_duration,
-                    limits_override=config.limits or None)
+                    limits_override=config.limits or None, cuts=shot_changes(timeline))
     cues = tuple(cue for cue in (snap_to_frames(c, timeline) for c in subs.cues) if cue is not None)
     faces, fonts = choose_faces(cues, lang, config.style, loaded.folder)
     glyphs = glyph_findings(subs, cues, faces)
