@@ -11,16 +11,9 @@ from typing import Any
 import pytest
 
 from filmkit.errors import PresetError
-from filmkit.platform.presets import (
-    Preset,
-    PresetOrigin,
-    available_presets,
-    describe,
-    load_preset,
-    packaged_presets_dir,
-    source_keys,
-    user_presets_dir,
-)
+from filmkit.platform.describe import describe, source_keys
+from filmkit.platform.preset import Preset, PresetOrigin
+from filmkit.platform.presets import available_presets, load_preset, packaged_presets_dir, user_presets_dir
 from filmkit.project.load import read_yaml
 
 PACKAGED = ("youtube-1080p", "youtube-shorts", "instagram-feed-1x1", "instagram-feed-4x5", "instagram-reel",
@@ -133,13 +126,13 @@ def test_unpublished_numbers_say_so() -> None:
     assert "Google publishes none" in youtube.note("loudness.integrated_lufs")
 
 
-# The numbers of PLATFORMS.md, held against the data so an edit that drifts from the sources fails.
+# The numbers of docs/platforms.md, held against the data so an edit that drifts from the sources fails.
 @pytest.mark.parametrize(
     ("name", "size", "fps", "seconds", "max_mb", "gop_seconds"),
     [
         ("youtube-1080p", (1920, 1080), ("24000/1001", 60), (0, 43200), 256000, Fraction(1, 2)),
         ("youtube-shorts", (1080, 1920), ("24000/1001", 60), (0, 180), 256000, Fraction(1, 2)),
-        ("instagram-reel", (1080, 1920), (23, 60), (3, 900), 300, 2),
+        ("instagram-reel", (1080, 1920), (23, 60), (3, 180), 300, 2),  # the app's 3 minutes, not the API's 15
         ("instagram-story", (1080, 1920), (23, 60), (3, 60), 100, 2),
         ("instagram-feed-1x1", (1080, 1080), (23, 60), (3, 60), 100, 2),
         ("instagram-feed-4x5", (1080, 1350), (23, 60), (3, 60), 100, 2),
@@ -167,13 +160,19 @@ def test_safe_areas_of_vertical_presets() -> None:
         text, subs = preset.safe_area.text, preset.safe_area.subtitles
         assert subs is not None and (subs.top, subs.bottom, subs.left, subs.right) == bbc
         assert preset.reframe == "blur" and preset.aspect_label == "9:16"
-        if name in ("instagram-reel", "facebook-reel", "youtube-shorts"):
-            assert (text.top, text.bottom, text.left, text.right) == meta_reels
-    story = load_preset("instagram-story").safe_area.text
-    assert (story.top, story.bottom) == (0.14, 0.20)
+        if name in ("instagram-reel", "facebook-reel", "youtube-shorts", "instagram-story"):
+            assert (text.top, text.bottom, text.left, text.right) == meta_reels  # Stories: Meta's unified zone of 2026
     assert load_preset("tiktok").safe_area.text.right > load_preset("tiktok").safe_area.text.left
-    # The usable band of a 1080x1920 Reel, as PLATFORMS.md gives it: y 269-1248, 65 px sides.
+    # The usable band of a 1080x1920 Reel, as docs/platforms.md gives it: y 269-1248, 65 px sides.
     assert load_preset("instagram-reel").safe_area.text.box(1080, 1920) == (65, 269, 1015, 1248)
+
+
+def test_notes_say_where_app_and_api_differ() -> None:
+    """A producer reading `filmkit presets instagram-reel` sees both limits and which one is enforced."""
+    reel = load_preset("instagram-reel")
+    note = reel.note("limits.max_seconds")
+    assert note is not None and "3 minutes" in note and "API takes 15 minutes" in note
+    assert "unified" in (load_preset("instagram-story").note("safe_area.text") or "")
 
 
 def test_youtube_gop_is_half_the_frame_rate_with_two_b_frames() -> None:

@@ -226,6 +226,26 @@ def test_convert_refuses_a_file_whose_cues_cannot_all_be_read(run_cli, tmp_path:
     assert not target.exists()
 
 
+def test_convert_leaves_out_an_empty_cue_and_says_so(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    source = write(tmp_path / "en.srt", CLEAN.replace("Love wins.", "<i></i>"))
+    target = tmp_path / "en.utf8.srt"
+    result = run_cli("subs", "convert", str(source), str(target))
+    assert result.exit_code == 0, result
+    assert (f"{source}: note: cue 2 (line 6, 00:00:01,050) has no text; it is left out of the converted file"
+            in result.stderr)
+    assert f"Wrote {target} (2 cues, read as utf-8 SRT)" in result.stderr
+    assert target.read_text(encoding="utf-8") == (
+        "1\n00:00:00,100 --> 00:00:00,950\nOne.\n\n2\n00:00:02,050 --> 00:00:02,950\nLove always wins.\n")
+
+
+def test_convert_refuses_a_file_with_only_empty_cues(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    source = write(tmp_path / "en.srt", "1\n00:00:01,000 --> 00:00:02,000\n<i> </i>\n")
+    result = run_cli("subs", "convert", str(source), str(tmp_path / "out.vtt"))
+    assert result.exit_code == 2, result
+    assert f"filmkit: error: {source}: every one of its 1 cue(s) is empty, so there is nothing to write" in result.stderr
+    assert not (tmp_path / "out.vtt").exists()
+
+
 def test_shift_moves_every_cue(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     path = write(tmp_path / "en.srt", CLEAN.replace("00:00:00,100 --> 00:00:00,950", "00:00:01,700 --> 00:00:02,600")
                  .replace("00:00:01,050 --> 00:00:01,950", "00:00:03,000 --> 00:00:04,250")
@@ -392,3 +412,122 @@ def test_render_lang_that_is_not_one_or_two_languages_exits_2(  # type: ignore[n
     assert result.exit_code == 2, result
     assert f"filmkit: error: {expected}" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+# --- encodings, languages and projects on the command line (issue 11) -------------------------
+
+GREEK = "1\n00:00:00,100 --> 00:00:00,950\nΆνεμοι φυσούν από τον βορρά.\n\n2\n00:00:01,050 --> 00:00:01,950\nΌλοι έτοιμοι;\n"
+
+
+def test_lint_and_convert_refuse_a_legacy_file_they_cannot_tell_and_ask_for_the_language(  # type: ignore[no-untyped-def]
+        run_cli, tmp_path: Path) -> None:
+    source = write(tmp_path / "greek.srt", GREEK, encoding="iso8859_7")
+    target = tmp_path / "greek.utf8.srt"
+    for args in (("subs", "lint", str(source)), ("subs", "convert", str(source), str(target)),
+                 ("subs", "shift", str(source), "--by", "1", "-o", str(target))):
+        result = run_cli(*args)
+        assert result.exit_code == 2, result
+        assert (f"filmkit: error: {source}: the file is not UTF-8, and without its language filmkit cannot tell its "
+                "encoding for sure: the bytes read plausibly in more than one encoding: iso8859-7 (ISO Greek) 'Άνεμοι "
+                "φυσούν από τον βορρά.'; cp1253 (Windows Greek) '¶νεμοι φυσούν από τον βορρά.'") in result.stderr
+        assert "Give its language (`--lang el`, or a name such as greek.el.srt) or its encoding " \
+               "(`--encoding iso8859-7`" in result.stderr
+        assert not target.exists()
+    assert source.read_bytes() == GREEK.encode("iso8859_7"), "the source is left alone"
+
+
+@pytest.mark.parametrize("option", [("--lang", "el"), ("--encoding", "iso-8859-7")])
+def test_convert_with_the_language_or_the_encoding_writes_the_text(run_cli, tmp_path: Path, option) -> None:  # type: ignore[no-untyped-def]
+    source = write(tmp_path / "greek.srt", GREEK, encoding="iso8859_7")
+    target = tmp_path / "greek.utf8.srt"
+    result = run_cli("subs", "convert", str(source), str(target), *option)
+    assert result.exit_code == 0, result
+    assert f"Wrote {target} (2 cues, read as iso8859-7 SRT)" in result.stderr
+    assert target.read_text(encoding="utf-8") == GREEK
+    lint = run_cli("subs", "lint", str(source), *option)
+    assert lint.exit_code == 0 and "[encoding] the file is iso8859-7 (ISO Greek" in lint.stdout, lint
+    shifted = run_cli("subs", "shift", str(source), "--by", "1", "-o", str(tmp_path / "later.srt"), *option)
+    assert shifted.exit_code == 0 and "00:00:01,100 --> 00:00:01,950" in (tmp_path / "later.srt").read_text("utf-8")
+
+
+@pytest.mark.parametrize("command", ["lint", "convert"])
+@pytest.mark.parametrize("name", ["rot13", "base64", "zlib", "punycode"])
+def test_encoding_option_takes_only_character_encodings(run_cli, tmp_path: Path, command: str, name: str) -> None:  # type: ignore[no-untyped-def]
+    source = write(tmp_path / "en.srt", CLEAN)
+    extra = (str(tmp_path / "out.srt"),) if command == "convert" else ()
+    result = run_cli("subs", command, str(source), *extra, "--encoding", name)
+    assert result.exit_code == 2, result
+    assert f"filmkit: error: {source}: '{name}' is a Python codec (" in result.stderr
+    assert "but not a character encoding of a text file, so no subtitle file is stored in it. Give a character " \
+           "encoding: utf-8, utf-16, utf-32" in result.stderr
+    assert not (tmp_path / "out.srt").exists()
+
+
+def test_lint_without_files_or_project_is_a_usage_error(run_cli) -> None:  # type: ignore[no-untyped-def]
+    result = run_cli("subs", "lint")
+    assert result.exit_code == 2, result
+    assert "give the subtitle files to lint (e.g. filmkit subs lint ru.srt), or --project EDIT.yaml" in result.stderr
+
+
+# A cut at 1.0 s (frame 25 at 25 fps): CLEAN's cue 1 ends 1 frame before it, cue 2 starts 2 frames after it.
+CUT_AT_1S = '  - {media: slate, in: 0, out: "00:00:01:00"}\n          - {color: black, duration: 2}'
+SHOT_WARNINGS = ("cue 1 warning [shot-change] ends 1 frame(s) before the cut at 00:00:01,000 (frame 25); an out-time "
+                 "within 13 frames of a shot change goes 2 frames before it, so the next cue can start on the cut. End "
+                 "the cue at 00:00:00,920 (frame 23)",
+                 "cue 2 warning [shot-change] starts 2 frame(s) after the cut at 00:00:01,000 (frame 25); an in-time less "
+                 "than 13 frames (half a second) after a shot change goes on it. Start the cue at 00:00:01,000 (frame 25)")
+
+
+def test_lint_against_a_project_checks_cues_against_its_cuts(run_cli, tmp_path: Path, slate: Path) -> None:  # type: ignore[no-untyped-def]
+    project = subtitled_project(tmp_path, slate, {"en": CLEAN}, cut=CUT_AT_1S)
+    path = tmp_path / "subs" / "en.srt"
+    for args in (("--project", str(project)), ("--project", str(project), str(path))):
+        result = run_cli("subs", "lint", *args)
+        assert result.exit_code == 0, result
+        assert result.stdout.splitlines() == [f"{path}:2: {SHOT_WARNINGS[0]} (Netflix Subtitle Timing Guidelines, as "
+                                              "Subtitle Edit codes them)",
+                                              f"{path}:6: {SHOT_WARNINGS[1]} (Netflix Subtitle Timing Guidelines, as "
+                                              "Subtitle Edit codes them)"]
+    assert run_cli("subs", "lint", str(path)).stdout == "", "without a project nothing knows the cuts"
+
+
+def test_lint_with_a_project_takes_its_frame_rate_not_fps(run_cli, tmp_path: Path, slate: Path) -> None:  # type: ignore[no-untyped-def]
+    project = subtitled_project(tmp_path, slate, {"en": CLEAN})
+    result = run_cli("subs", "lint", "--project", str(project), "--fps", "30")
+    assert result.exit_code == 2, result
+    assert "--fps 30 and --project: the project's frame rate is the one its cuts are at; leave out --fps" in result.stderr
+
+
+def test_check_reports_cues_against_the_cuts(run_cli, tmp_path: Path, slate: Path) -> None:  # type: ignore[no-untyped-def]
+    project = subtitled_project(tmp_path, slate, {"en": CLEAN}, cut=CUT_AT_1S)
+    result = run_cli("check", str(project))
+    assert result.exit_code == 0, result
+    assert "  subtitles en: 3 cues, utf-8, font Noto Sans, 2 warning(s)" in result.stdout.splitlines()
+    for warning in SHOT_WARNINGS:
+        assert warning in result.stdout
+
+
+def test_lint_a_project_without_subtitle_files_says_what_to_do(run_cli, tmp_path: Path, slate: Path) -> None:  # type: ignore[no-untyped-def]
+    project = write_project(tmp_path, f"""
+        filmkit: 1
+        title: Bare
+        format: {{size: {W}x{H}, fps: 25}}
+        media: {{slate: "{slate}"}}
+        cut:
+          - {{media: slate, in: 0, out: 3}}
+    """)
+    result = run_cli("subs", "lint", "--project", str(project))
+    assert result.exit_code == 2, result
+    assert (f"filmkit: error: {project}: the project lists no subtitle files (`subtitles: files:` or `dir:`), so there "
+            f"is nothing to lint; name the files: filmkit subs lint --project {project} ru.srt") in result.stderr
+
+
+def test_convert_refuses_bytes_invalid_in_the_encoding_naming_the_line(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """UTF-8 with one stray Windows-1252 byte: the copy would carry U+FFFD where a letter was."""
+    source = tmp_path / "fr.srt"
+    source.write_bytes(CLEAN.replace("Love wins.", "Déjà vu, l'été.").encode("utf-8").replace(b"One.", b"Voil\xe0."))
+    result = run_cli("subs", "convert", str(source), str(tmp_path / "out.vtt"))
+    assert result.exit_code == 2, result
+    assert (f"filmkit: error: {source}: 1 problem(s) would lose text if filmkit wrote the file out (convert). line 3: "
+            "bytes that are not valid utf-8 (shown as \ufffd): 'Voil\ufffd.'") in result.stderr
+    assert not (tmp_path / "out.vtt").exists()

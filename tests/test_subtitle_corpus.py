@@ -88,7 +88,8 @@ SPOT_CHECKS: dict[str, Callable[[SubtitleFile], None]] = {
     "quirks/pysrt_bom-utf-16-be.srt": lambda s: (texts(s) == texts(load("quirks/pysrt_bom-utf-8.srt"))) or _fail(s),
     "quirks/exoplayer_ssa_typical_utf16le.ass": lambda s: (
         texts(s) == texts(load("quirks/exoplayer_ssa_typical.ass")) == [
-            "This is the first subtitle.", "This is the second subtitle\nwith a newline\nand another.",
+            # no WrapStyle in [Script Info]: "\n" is a soft break (a space), only "\N" breaks the line
+            "This is the first subtitle.", "This is the second subtitle with a newline\nand another.",
             "This is the third subtitle, with a comma."]) or _fail(s),
     "quirks/exoplayer_webvtt_with_wide_unicode_chars_and_cr_endings.vtt": lambda s: (
         texts(s) == ["😛\n😛"]) or _fail(s),

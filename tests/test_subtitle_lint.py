@@ -142,6 +142,38 @@ def test_beyond_end(tmp_path: Path) -> None:
             "end of the cut in the project") in finding.message
 
 
+@pytest.mark.parametrize("lang, line, shown, fixed", [
+    ("ar", ".الحب ينتصر دائما", "'.'", "'الحب ينتصر دائما.'"),
+    ("ar", "؟هل أنت قادم", "'؟'", "'هل أنت قادم؟'"),
+    ("fa", "…و بعد", "'…'", "'و بعد…'"),
+    ("he", "!שלום", "'!'", "'שלום!'"),
+    ("he", "\u200f,כן", "','", "'כן,'"),  # a bidi mark before the comma changes nothing
+    ("ur", "،اور پھر", "'،'", "'اور پھر،'"),
+    ("ckb", "...ئەوە", "'...'", "'ئەوە...'"),
+    ("fa-IR", ":گفت", "':'", "'گفت:'"),
+])
+def test_rtl_punctuation(tmp_path: Path, lang: str, line: str, shown: str, fixed: str) -> None:
+    content = srt(("00:00:01,000", "00:00:03,000", f"سطر أول\n{line}"))
+    finding = single(lint_file(tmp_path, content, name="subs.srt", lang=lang), "rtl-punctuation")
+    assert (finding.severity, finding.cue, finding.line) == (Severity.WARNING, 1, 2)
+    assert finding.message.startswith(f"line 2 of the cue starts with {shown}: in ")
+    assert ("written right to left, that punctuation belongs at the end of the line. The file was probably saved in "
+            f"visual order (as it looks, not as it is read) by an old tool; write it in reading order: {fixed}"
+            in finding.message)
+
+
+@pytest.mark.parametrize("lang, line", [
+    ("ar", "الحب ينتصر دائما."),  # reading order: the full stop at the end
+    ("ar", "- هل أنت قادم؟"),  # a dialogue dash starts a line
+    ("ar", "..."),  # no words to reorder
+    ("en", ".NET is a framework"),  # left to right: not this check's business
+    (None, "?what"),
+])
+def test_rtl_punctuation_is_quiet_on_lines_in_reading_order(tmp_path: Path, lang: str | None, line: str) -> None:
+    content = srt(("00:00:01,000", "00:00:03,000", line))
+    assert [f.code for f in lint_file(tmp_path, content, name="subs.srt", lang=lang)] == []
+
+
 def test_order(tmp_path: Path) -> None:
     content = srt(("00:00:04,000", "00:00:06,000", "Second."), ("00:00:01,000", "00:00:03,000", "First."))
     finding = single(lint_file(tmp_path, content), "order")
@@ -161,7 +193,7 @@ def test_count_characters() -> None:
 
 
 @pytest.mark.parametrize("lang, cpl, cps, source", [
-    ("en", 42, 20, "Netflix, English"), ("ru", 39, 17, "Netflix, Russian"), ("ar", 42, 20, "Netflix, Arabic"),
+    ("en", 42, 20, "Netflix, English"), ("ru", 42, 17, "Netflix, Russian"), ("ar", 42, 20, "Netflix, Arabic"),
     ("ja", 13, 4, "Netflix, Japanese"), ("zh-CN", 16, 9, "Netflix, Chinese"), ("zh_Hant", 16, 9, "Netflix, Chinese"),
     ("ko", 16, 12, "Netflix via Subtitle Edit, Korean"), ("th", 35, 17, "Netflix via Subtitle Edit, Thai"),
     ("hi", 42, 22, "Netflix via Subtitle Edit, Hindi"), ("pt-BR", 42, 17, "Netflix, other languages"),
@@ -175,14 +207,15 @@ def test_limits_per_language(lang: str | None, cpl: int, cps: int, source: str) 
 
 
 def test_limits_override_from_the_project(tmp_path: Path) -> None:
-    limits = limits_for("ru", {"ru": {"cpl": 42}, "default": {"max_duration": 8}})
-    assert (limits.cpl.value, limits.cpl.source) == (42, "project file, ru")
+    limits = limits_for("ru", {"ru": {"cpl": 39}, "default": {"max_duration": 8}})
+    assert (limits.cpl.value, limits.cpl.source) == (39, "project file, ru")
     assert (limits.max_duration.value, limits.max_duration.source) == (8, "project file, all languages")
     assert limits.cps.source == "Netflix via Subtitle Edit, Russian"
-    line = "Это очень длинная строка, сорок символов"  # 40 characters: over 39, under 42
+    line = "Это очень длинная строка, сорок символов"  # 40 characters: under Netflix's 42 since December 2025
     content = srt(("00:00:01,000", "00:00:06,000", line))
-    assert [f.code for f in lint_file(tmp_path, content, name="ru.srt", lang="ru")] == ["cpl"]
-    assert lint_file(tmp_path, content, name="ru.srt", lang="ru", limits_override={"ru": {"cpl": 42}}) == []
+    assert lint_file(tmp_path, content, name="ru.srt", lang="ru") == []
+    found = lint_file(tmp_path, content, name="ru.srt", lang="ru", limits_override={"ru": {"cpl": 39}})
+    assert [f.code for f in found] == ["cpl"] and "the limit is 39" in found[0].message
 
 
 def test_unknown_override_key_is_an_error() -> None:

@@ -196,6 +196,8 @@ class Music(Strict):
 
 LANG_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
 LangCode = Annotated[str, Field(pattern=LANG_PATTERN)]
+VERSION_LANG_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*(\+[a-z]{2,3}(-[A-Za-z0-9]{2,8})*)?$"
+PRESET_NAME_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"  # a preset's name is a file name in presets/
 
 
 class SubtitleStyle(Strict):
@@ -293,8 +295,9 @@ EXPORT_PLACEHOLDERS = ("platform", "lang", "title_slug")
 class Exports(Strict):
     """The languages x platforms matrix `filmkit export` renders."""
 
-    platforms: list[StrictStr] = Field(min_length=1)
-    languages: list[StrictStr] = Field(min_length=1)  # "ru", or "en+ru" for a bilingual version
+    platforms: list[Annotated[str, Field(pattern=PRESET_NAME_PATTERN)]] = Field(min_length=1)
+    # "ru", or "en+ru" for a bilingual version (language codes only: they become file names)
+    languages: list[Annotated[str, Field(pattern=VERSION_LANG_PATTERN)]] = Field(min_length=1)
     path: StrictStr = "out/{platform}/{title_slug}_{lang}.mp4"
     poster: Union[Literal["card"], TimeValue] = "card"  # the poster frame: "card" or a record time
     reframe: Literal["blur", "crop", "pad"] | None = None  # default: each platform preset's own

@@ -1,10 +1,10 @@
 """Bytes to text for subtitle files written by any tool on any system.
 
-Order of evidence: a byte-order mark; the NUL pattern of UTF-16 without one; valid UTF-8;
-then the legacy encodings likely for the language, scored by charset-normalizer's chaos and
-by how plausible the decoded letters are (a cp1251 file read as cp1252 comes out as "Ïðèâåò":
-letters that switch case mid-word and stray symbols). Short files defeat frequency statistics,
-which is why the language hint matters more than the detector.
+Which encoding the bytes are in is decided in detect.py: a byte-order mark, UTF-16 by its NULs,
+ISO-2022, UTF-8, then the legacy code pages of the file's language, or, without a language,
+only a reading that is clearly the one plausible text. A legacy file that cannot be told apart
+is refused with the candidates named (`--lang` or `--encoding` settles it), never guessed.
+Here the text is decoded, double-encoded UTF-8 is repaired, and what was found is reported.
 """
 
 from __future__ import annotations
@@ -16,18 +16,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from filmkit.errors import SubtitleError
-from filmkit.subtitles.langs import GENERAL_ENCODINGS, legacy_encodings
+from filmkit.subtitles.detect import Detection, Reading, detect, normal
+from filmkit.subtitles.langs import language_for_encoding, language_name
 from filmkit.subtitles.model import Finding, Severity
+from filmkit.subtitles.plausible import oddness
 
 UTF8_NAMES = {"utf-8", "utf-8-sig", "ascii"}
-_BOMS = (  # longest first: the UTF-32 LE mark starts with the UTF-16 LE one
-    (codecs.BOM_UTF32_LE, "utf-32-le"),
-    (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+# Text codecs that are not character encodings of a file: they transform text (escapes, IDNA).
+_NOT_FILE_ENCODINGS = {"punycode", "idna", "unicode-escape", "raw-unicode-escape", "undefined", "charmap"}
+_PROBE = "1\n00:00:01,000 --> 00:00:02,000\nAa\n"  # what every subtitle encoding must carry
 
 
 def split_lines(text: str) -> list[str]:
@@ -44,33 +42,39 @@ class Decoded:
 
 
 def detect_encoding(data: bytes, lang: str | None = None) -> str:
-    """The codec to read `data` with: BOM first, then UTF-16 by its NULs, UTF-8, then the
-    legacy encodings usual for `lang` (ranked by charset-normalizer and letter plausibility)."""
-    for bom, name in _BOMS:
-        if data.startswith(bom):
-            return name
-    if (utf16 := _utf16_without_bom(data)) is not None:
-        return utf16
-    if _mostly_utf8(data):
-        return "utf-8"
-    return _best_legacy(data, lang)
+    """The codec filmkit would read `data` with, or its best guess where it would refuse (see
+    detect.py); for messages and tools that must name one."""
+    found = detect(data, lang)
+    return found.encoding or found.best_guess or "utf-8"
 
 
 def decode(data: bytes, path: Path, *, lang: str | None, encoding: str | None) -> Decoded:
-    """Text of the file (lines joined with LF, mojibake repaired) and findings about its encoding."""
+    """Text of the file (lines joined with LF, mojibake repaired) and findings about its encoding.
+
+    SubtitleError when `encoding` is not a text encoding or does not fit the bytes, and when no
+    encoding was given and the bytes could be in several (or none) of the legacy encodings.
+    """
     if encoding:
-        codec = _codec_name(encoding, path)
+        codec = text_encoding(encoding, path)
         try:
             text = data.decode(codec)
         except UnicodeDecodeError as exc:
             raise SubtitleError(_override_failed(data, path, codec, exc, lang)) from None
     else:
-        codec = detect_encoding(data, lang)
+        found = detect(data, lang)
+        if found.encoding is None and b"\x00" in data:
+            codec = "latin-1"  # NUL bytes and no UTF-16/32: not text at all, which the loader reports
+        elif found.encoding is None:
+            raise SubtitleError(undecided(path, lang, found))
+        else:
+            codec = found.encoding
         try:
             text = data.decode(codec)
         except UnicodeDecodeError:
-            text = data.decode(codec, errors="replace")
+            text = data.decode(codec, errors="replace")  # UTF-8 with a few bad bytes: reported below
     text = text[1:] if text.startswith("\ufeff") else text
+    if normal(codec) == "cp1258":
+        text = unicodedata.normalize("NFC", text)  # tone marks stored apart, as Windows-1258 must
     findings: list[Finding] = []
     if codec not in UTF8_NAMES:
         findings.append(_not_utf8(path, codec, text, given=bool(encoding)))
@@ -82,184 +86,96 @@ def decode(data: bytes, path: Path, *, lang: str | None, encoding: str | None) -
     return Decoded("\n".join(lines), codec, tuple(findings))
 
 
-# --- detection -----------------------------------------------------------------------------
-
-
-def _utf16_without_bom(data: bytes) -> str | None:
-    """Subtitle text is full of ASCII digits and colons, so UTF-16 shows NULs on one side."""
-    sample = data[:4096]
-    sample = sample[: len(sample) - len(sample) % 2]
-    pairs = len(sample) // 2
-    if pairs < 4:
-        return None
-    even = sample[0::2].count(0)
-    odd = sample[1::2].count(0)
-    for zeros, other, name in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
-        if zeros >= 0.3 * pairs and other <= 0.02 * pairs and len(data) % 2 == 0:
-            try:
-                data.decode(name)
-            except UnicodeDecodeError:
-                return None
-            return name
-    return None
-
-
-def _mostly_utf8(data: bytes) -> bool:
-    """Valid UTF-8, or UTF-8 with a few bad bytes (reported later) among many good sequences."""
+def text_encoding(name: str, path: Path | None = None) -> str:
+    """The codec for a user's encoding name, refused unless it is a character encoding that
+    can hold a subtitle file (rot13, base64, zlib, punycode ... are codecs, not encodings)."""
+    where = f"{path}: " if path else ""
     try:
-        data.decode("utf-8")
-        return True
-    except UnicodeDecodeError:
-        pass
-    text = data.decode("utf-8", errors="surrogateescape")
-    bad = sum(1 for ch in text if 0xDC80 <= ord(ch) <= 0xDCFF)
-    good = sum(1 for ch in text if ord(ch) > 0x7F and not 0xDC80 <= ord(ch) <= 0xDCFF)
-    return good >= 2 and good >= 4 * bad
+        info = codecs.lookup(name)
+    except (LookupError, ValueError, TypeError):
+        raise SubtitleError(f"{where}unknown encoding {name!r}. {ACCEPTED}, or leave the encoding out to let "
+                            "filmkit detect it") from None
+    if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_FILE_ENCODINGS \
+            or not _carries_subtitles(info.name):
+        raise SubtitleError(f"{where}{name!r} is a Python codec ({info.name}) but not a character encoding of a "
+                            f"text file, so no subtitle file is stored in it. {ACCEPTED}")
+    return normal(info.name)
 
 
-def _best_legacy(data: bytes, lang: str | None) -> str:
-    preferred = [_normal(name) for name in legacy_encodings(lang)]
-    candidates = list(dict.fromkeys([*preferred, *(_normal(name) for name in GENERAL_ENCODINGS)]))
-    texts: dict[str, str] = {}
-    for name in candidates:
-        try:
-            texts[name] = data.decode(name)
-        except UnicodeDecodeError:
+ACCEPTED = ("Give a character encoding: utf-8, utf-16, utf-32, the Windows code pages cp874 and cp1250 to cp1258, "
+            "iso8859-1 to iso8859-16, koi8-r, koi8-u, mac-roman, mac-cyrillic, cp866, gb18030, gbk, gb2312, big5, "
+            "cp932 (shift_jis), euc-jp, iso2022-jp, cp949 (euc-kr), or any other text encoding Python's codecs "
+            "module knows")
+
+
+def _carries_subtitles(codec: str) -> bool:
+    try:
+        return _PROBE.encode(codec).decode(codec) == _PROBE
+    except (UnicodeError, LookupError):
+        return False
+
+
+def undecided(path: Path, lang: str | None, found: Detection) -> str:
+    """One paragraph: why filmkit will not guess, what each candidate reads as, how to settle it."""
+    told = f"as {language_name(lang)} ({lang}) " if lang else "without its language "
+    if found.candidates:
+        shown = "; ".join(_as_read(reading, found.candidates) for reading in found.candidates[:4])
+        what = f"the bytes read plausibly in more than one encoding: {shown}"
+    elif found.best_guess:
+        what = f"no encoding filmkit knows reads it as real text (the least bad is {describe(found.best_guess)})"
+    else:
+        what = "its bytes are valid in none of the encodings filmkit knows"
+    guess = found.candidates[0].codec if found.candidates else (found.best_guess or "cp1252")
+    code = lang or language_for_encoding(guess) or "he"
+    name = f" (`--lang {code}`, or a name such as {path.stem}.{code}{path.suffix})" if not lang else ""
+    return (f"{path}: the file is not UTF-8, and {told}filmkit cannot tell its encoding for sure: {what}. filmkit "
+            f"does not guess, since a wrong guess turns every accented letter into garbage. Give its language{name} "
+            f"or its encoding (`--encoding {guess}`; in a project, `subtitles: encoding: {{{code}: {guess}}}`), or "
+            "save it as UTF-8 in the program that made it")
+
+
+def _as_read(reading: Reading, others: tuple[Reading, ...]) -> str:
+    """The candidate's name and the first line where the candidates disagree, as it reads there."""
+    lines = [split_lines(other.text) for other in others]
+    index = next((i for i, variants in enumerate(zip(*lines)) if len(set(variants)) > 1), 0)
+    line = split_lines(reading.text)[index].strip() if index < len(split_lines(reading.text)) else ""
+    return f"{describe(reading.codec)} {_clip(line, 32)!r}"
+
+
+def encode_legacy(text: str, codec: str) -> bytes:
+    """The bytes a legacy tool writes for `text` in `codec` (UnicodeEncodeError if a character
+    has no place there). Windows-1258 (Vietnamese) holds only some precomposed letters: the
+    others are written as a base letter and a combining tone mark, as Vietnamese tools do."""
+    if normal(codec) == "cp1258":
+        text = _cp1258_form(text)
+    return text.encode(codec)
+
+
+def _cp1258_form(text: str) -> str:
+    """Each letter composed with as many of its marks as Windows-1258 has a letter for ("ậ" is
+    "â" and a combining dot below); the other marks follow it."""
+    out: list[str] = []
+    marks: list[str] = []
+    for char in unicodedata.normalize("NFD", text) + " ":
+        if out and unicodedata.combining(char):
+            joined = unicodedata.normalize("NFC", out[-1] + char)
+            if len(joined) == 1 and _fits(joined, "cp1258"):
+                out[-1] = joined
+            else:
+                marks.append(char)
             continue
-    if not texts:
-        fallback = _unrestricted(data)
-        return _normal(fallback) if fallback else "utf-8"
-    penalty = {name: implausibility(_sample(text)) for name, text in texts.items()}
-    # The language's own encodings win whenever one of them gives plausible text.
-    likely = [name for name in preferred if name in texts and penalty[name] < 0.3]
-    pool = likely or list(texts)
-    chaos = _chaos(data, pool)
-
-    def rank(name: str) -> tuple[float, int]:
-        # Coarse buckets: within one, the more common encoding wins (chaos differences of a few
-        # hundredths on a short file are noise, and mac-cyrillic must not beat cp1251 on them).
-        return round(penalty[name] + chaos.get(name, 1.0), 1), candidates.index(name)
-
-    best = min(pool, key=rank)
-    # cp1250 and cp1252 agree on "ö", "ü", "ß": name the more common one when the text is the same.
-    return next(name for name in candidates if texts.get(name) == texts[best])
+        out.extend(marks)
+        marks = []
+        out.append(char)
+    return "".join(out[:-1])
 
 
-def _sample(text: str, size: int = 20_000) -> str:
-    """The lines that have non-ASCII characters (timings and numbers say nothing), capped."""
-    return "\n".join(line for line in split_lines(text) if not line.isascii())[:size]
-
-
-def implausibility(text: str) -> float:
-    """Per non-ASCII character: oddness plus accented letters no single language uses together."""
-    count = sum(1 for ch in text if ord(ch) > 0x7F)
-    if not count:
-        return 0.0
-    return (oddness(text) + 2 * alphabet_misfits(text)) / count
-
-
-def _chaos(data: bytes, names: list[str]) -> dict[str, float]:
-    """charset-normalizer's mess ratio of each candidate that it judged readable."""
-    if not names:
-        return {}
-    from charset_normalizer import from_bytes
-
-    results = from_bytes(data, cp_isolation=names, threshold=0.5)
-    return {_normal(match.encoding): float(match.chaos) for match in results}
-
-
-def _unrestricted(data: bytes) -> str | None:
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data).best()
-    return best.encoding if best else None
-
-
-def _normal(name: str) -> str:
-    """One spelling per codec ("UTF8", "utf_8" -> "utf-8"; "cp1251" stays)."""
+def _fits(text: str, codec: str) -> bool:
     try:
-        return codecs.lookup(name).name
-    except LookupError:
-        return name
-
-
-_KNOWN_SCRIPTS = {"LATIN", "CYRILLIC", "GREEK", "ARABIC", "HEBREW", "THAI", "HAN", "HANGUL", "DEVANAGARI",
-                  "BENGALI", "TAMIL", "TELUGU", "GUJARATI", "GURMUKHI", "KANNADA", "MALAYALAM", "ARMENIAN",
-                  "GEORGIAN", "ETHIOPIC", "KHMER", "LAO", "MYANMAR", "SINHALA", "TIBETAN", "ORIYA"}
-_HAN_NAMES = {"CJK", "HIRAGANA", "KATAKANA", "IDEOGRAPHIC"}
-# Punctuation and symbols that real subtitles use; any other symbol counts against a decoding.
-_COMMON_MARKS = set("«»„“”‘’‚‹›–—―…·•¡¿°№€£¥§©®™±×÷²³½¼¾♪♫\u00a0\u202f\u2009\u200a\u2010\u2011"
-                    "、。，．・：；？！「」『』（）〔〕［］｛｝〈〉《》【】～ー〜")
-_IN_WORD = set("’‘ʼ·‐‑")  # apostrophes, the Catalan middle dot, hyphens
-_FORMAT_OK = set("\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u00ad")
-
-
-def script_of(ch: str) -> str | None:
-    """Writing system of a letter ("HAN" for Chinese and Japanese), None for non-letters."""
-    if not ch.isalpha():
-        return None
-    if ord(ch) < 0x80:
-        return "LATIN"
-    first = unicodedata.name(ch, "?").split(" ")[0]
-    if first in _HAN_NAMES:
-        return "HAN"
-    if first in ("FULLWIDTH", "HALFWIDTH"):
-        return "HAN" if "KATAKANA" in unicodedata.name(ch) else "LATIN"
-    return first
-
-
-def oddness(text: str) -> int:
-    """How unlike real text the non-ASCII characters are: controls, stray symbols, letters of
-    two scripts or a capital inside a lower-case word. Wrong decodings and mojibake score high."""
-    total = 0
-    prev = " "
-    for index, ch in enumerate(text):
-        if ord(ch) > 0x7F:
-            category = unicodedata.category(ch)
-            if category[0] == "C" and ch not in _FORMAT_OK:
-                total += 4
-            elif category[0] in "SP" and ch not in _COMMON_MARKS:
-                total += 2
-            elif (category[0] in "SP" or category == "No") and script_of(prev) == "LATIN" \
-                    and text[index + 1 : index + 2].isalpha() and ch not in _IN_WORD:
-                total += 1  # "Ð±Ð": a symbol inside a Latin word
-            elif category[0] == "L" and script_of(ch) not in _KNOWN_SCRIPTS:
-                total += 2
-            elif category == "Mn" and not (prev.isalpha() or unicodedata.category(prev)[0] == "M"):
-                total += 2  # a combining mark with nothing to combine with
-        if (ord(ch) > 0x7F or ord(prev) > 0x7F) and ch.isalpha() and prev.isalpha():
-            if script_of(prev) != script_of(ch):
-                total += 2
-            elif prev.islower() and ch.isupper():
-                total += 1
-        prev = ch
-    return total
-
-
-# Letters of the alphabets of languages in Latin (accented letters only) and Cyrillic script.
-# Text decoded with the wrong code page mixes them ("Oł est le café": Polish ł in French;
-# "Ћюбовь ... Єлка": Serbian and Ukrainian letters in Russian), which chaos statistics miss
-# on short files.
-_RUSSIAN = "абвгдеёжзийклмнопрстуфхцчшщъыьэюя"
-_ALPHABETS = {
-    "LATIN": (
-        "àâæçéèêëîïôœùûüÿ", "äöüß", "áéíñóúü", "àèéìíîòóùú", "áâãàçéêíóôõú", "éëïóöüáèíú", "åäöé", "æøåé",
-        "äöåšž", "áðéíóúýþæö", "àçèéíïòóúü", "ąćęłńóśźż", "áčďéěíňóřšťúůýž", "áäčďéíĺľňóôŕšťúýž", "áéíóöőúüű",
-        "ăâîșțşţ", "čćđšž", "çğıöşüâîû", "āčēģīķļņšūž", "ąčęėįšųūž", "äõöüšž", "çë", "áéíóú", "âêîôûŵŷäëïöü",
-    ),
-    # Russian, then the letters Ukrainian, Belarusian, Serbian, Macedonian, Kazakh, Mari add to it
-    "CYRILLIC": tuple(_RUSSIAN + extra for extra in ("", "ґєії", "ўі", "ђјљњћџ", "ѓѕјљњќџ", "ғқңөұүһі", "ӊӧӱӹ")),
-}
-
-
-def alphabet_misfits(text: str) -> int:
-    """Letters outside the best-fitting language alphabet of their script (0: one language fits)."""
-    total = 0
-    for script, alphabets in _ALPHABETS.items():
-        letters = [ch for ch in text.lower() if ord(ch) > 0x7F and ch.isalpha() and script_of(ch) == script]
-        if letters:
-            total += min(sum(1 for ch in letters if ch not in alphabet) for alphabet in alphabets)
-    return total
+        text.encode(codec)
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 # --- mojibake ------------------------------------------------------------------------------
@@ -360,6 +276,10 @@ _DESCRIPTIONS = {
     "cp949": "Korean", "euc_kr": "Korean EUC-KR", "koi8-r": "Russian KOI8-R", "koi8-u": "Ukrainian KOI8-U",
     "utf-16-le": "UTF-16 little-endian", "utf-16-be": "UTF-16 big-endian", "utf-32-le": "UTF-32 little-endian",
     "utf-32-be": "UTF-32 big-endian", "mac-roman": "Mac Roman", "mac-cyrillic": "Mac Cyrillic",
+    "cp1258": "Windows Vietnamese", "cp866": "DOS Cyrillic", "iso2022_jp": "Japanese ISO-2022-JP",
+    "iso2022_kr": "Korean ISO-2022-KR", "iso8859-1": "ISO Latin-1", "iso8859-2": "ISO Central European",
+    "iso8859-5": "ISO Cyrillic", "iso8859-6": "ISO Arabic", "iso8859-7": "ISO Greek", "iso8859-8": "ISO Hebrew",
+    "iso8859-9": "ISO Turkish", "iso8859-13": "ISO Baltic", "iso8859-15": "ISO Western with €",
 }
 
 
@@ -425,19 +345,12 @@ def _clip(text: str, size: int = 60) -> str:
     return text if len(text) <= size else text[: size - 1] + "…"
 
 
-def _codec_name(encoding: str, path: Path) -> str:
-    try:
-        return _normal(codecs.lookup(encoding).name)
-    except LookupError:
-        raise SubtitleError(
-            f"{path}: unknown encoding {encoding!r}. Use a name Python knows, such as utf-8, utf-16, cp1251, "
-            "cp1252, cp1256, gb18030, big5 or shift_jis, or leave the encoding out to let filmkit detect it"
-        ) from None
-
-
 def _override_failed(data: bytes, path: Path, codec: str, exc: UnicodeDecodeError, lang: str | None) -> str:
     line = len(split_lines(data[: exc.start].decode(codec, errors="replace")))
-    detected = detect_encoding(data, lang)
+    found = detect(data, lang)
+    if found.encoding:
+        instead = f"filmkit detects {describe(found.encoding)}; remove the encoding setting to use that"
+    else:
+        instead = f"filmkit's best guess is {describe(found.best_guess or 'utf-8')}, but it cannot tell for sure"
     return (f"{path}:{line}: the file cannot be read as {codec} (the encoding you gave): byte "
-            f"0x{data[exc.start]:02x} is not valid there. filmkit detects {describe(detected)}; remove the "
-            "encoding setting to use that, or give the encoding the file was saved in")
+            f"0x{data[exc.start]:02x} is not valid there. {instead}, or give the encoding the file was saved in")

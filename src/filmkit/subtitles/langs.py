@@ -36,13 +36,20 @@ TRADITIONAL_CHINESE = ("big5", "gb18030")  # zh-TW, zh-HK, zh-Hant
 GENERAL_ENCODINGS = ("cp1252", "cp1251", "cp1250", "cp1256", "gb18030", "cp932", "big5", "cp949", "cp1253",
                      "cp1254", "cp1255", "cp1257", "cp874", "koi8_r")
 
+# Languages written right to left (Arabic script: Arabic, Persian, Urdu, Pashto, Sindhi, Uyghur,
+# Central Kurdish; Hebrew script: Hebrew, Yiddish; Thaana: Dhivehi).
+RTL_LANGUAGES = frozenset({"ar", "fa", "ur", "he", "yi", "ps", "sd", "ug", "dv", "ckb"})
+
 NAMES = {
     "en": "English", "ru": "Russian", "uk": "Ukrainian", "ar": "Arabic", "fa": "Persian", "he": "Hebrew",
     "zh": "Chinese", "zh-hans": "Simplified Chinese", "zh-hant": "Traditional Chinese", "ja": "Japanese",
     "ko": "Korean", "th": "Thai", "hi": "Hindi", "fr": "French", "de": "German", "es": "Spanish",
     "it": "Italian", "pt": "Portuguese", "pt-br": "Brazilian Portuguese", "nl": "Dutch", "sv": "Swedish",
     "pl": "Polish", "tr": "Turkish", "el": "Greek", "bg": "Bulgarian", "cs": "Czech", "ro": "Romanian",
-    "hu": "Hungarian", "vi": "Vietnamese", "id": "Indonesian",
+    "hu": "Hungarian", "vi": "Vietnamese", "id": "Indonesian", "ur": "Urdu", "yi": "Yiddish", "ps": "Pashto",
+    "sd": "Sindhi", "ug": "Uyghur", "dv": "Dhivehi", "ckb": "Central Kurdish", "sr": "Serbian", "sk": "Slovak",
+    "hr": "Croatian", "sl": "Slovenian", "et": "Estonian", "lv": "Latvian", "lt": "Lithuanian", "be": "Belarusian",
+    "kk": "Kazakh", "da": "Danish", "fi": "Finnish", "no": "Norwegian", "nb": "Norwegian",
 }
 
 # ISO 639-1 codes, to recognise a language in a file name such as "captions.ru.vtt".
@@ -74,6 +81,53 @@ def base(lang: str | None) -> str | None:
 def is_traditional_chinese(lang: str | None) -> bool:
     code = normalize(lang) or ""
     return base(code) == "zh" and any(part in ("tw", "hk", "mo", "hant") for part in code.split("-")[1:])
+
+
+_JAPANESE_CODECS = frozenset({"cp932", "shift_jis", "shift_jis_2004", "shift_jisx0213", "euc_jp", "euc_jis_2004",
+                              "euc_jisx0213", "iso2022_jp", "iso2022_jp_2", "iso2022_jp_2004", "iso2022_jp_3"})
+_KOREAN_CODECS = frozenset({"cp949", "euc_kr", "johab", "iso2022_kr"})
+
+
+def is_japanese_codec(codec: str) -> bool:
+    return codec.replace("-", "_").lower() in _JAPANESE_CODECS
+
+
+def is_korean_codec(codec: str) -> bool:
+    return codec.replace("-", "_").lower() in _KOREAN_CODECS
+
+
+# The script a language's letters are in, where it has one (Serbian has two).
+_SCRIPTS = {
+    **{code: "CYRILLIC" for code in ("ru", "uk", "be", "bg", "mk", "kk", "ky", "tg", "mn")},
+    **{code: "ARABIC" for code in ("ar", "fa", "ur", "ps", "sd", "ug", "ckb")},
+    **{code: "HEBREW" for code in ("he", "yi")},
+    "el": "GREEK", "th": "THAI", "ja": "HAN", "zh": "HAN", "ko": "HANGUL",
+    **{code: "LATIN" for code in ("en", "fr", "de", "es", "it", "pt", "nl", "sv", "da", "no", "nb", "nn", "fi", "is",
+                                  "ca", "eu", "gl", "ga", "cy", "id", "ms", "sw", "af", "tl", "fil", "pl", "cs", "sk",
+                                  "hu", "hr", "sl", "ro", "bs", "sq", "tr", "az", "et", "lv", "lt", "vi")},
+}
+
+
+def expected_script(lang: str | None) -> str | None:
+    """"CYRILLIC" for ru, "HAN" for ja and zh (kana included), None when unknown or ambiguous."""
+    return _SCRIPTS.get(base(lang) or "")
+
+
+def is_rtl(lang: str | None) -> bool:
+    """Whether `lang` ("ar", "fa-IR", "ckb") is written right to left."""
+    code = normalize(lang)
+    return bool(code) and (code in RTL_LANGUAGES or base(code) in RTL_LANGUAGES)
+
+
+def language_for_encoding(codec: str) -> str | None:
+    """The first language whose legacy encodings include `codec` ("iso8859-7" -> "el"), for examples."""
+    import codecs
+
+    def name(codec_name: str) -> str:
+        return codecs.lookup(codec_name).name
+
+    wanted = name(codec)
+    return next((lang for lang, table in LEGACY_ENCODINGS.items() if any(name(c) == wanted for c in table)), None)
 
 
 def legacy_encodings(lang: str | None) -> tuple[str, ...]:

@@ -1,5 +1,6 @@
 """Is a subtitle file readable on screen? Reading speed, line length, lines, durations, gaps,
-overlaps, empty cues, cues past the end of the film, plus what loading found.
+overlaps, empty cues, cues past the end of the film, punctuation of right-to-left lines saved
+in visual order, cues against the film's cuts (when the cuts are known), plus what loading found.
 
 Each message names the value, the limit and the limit's source ("45 characters; the limit
 is 42 (Netflix, English)"), so a translator knows what to change and why.
@@ -9,29 +10,52 @@ Glyph coverage depends on the fonts and is checked elsewhere.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
-from filmkit.subtitles.langs import guess_lang
+from filmkit.subtitles.langs import guess_lang, is_rtl, language_name
 from filmkit.subtitles.limits import Limits, format_number, limits_for
 from filmkit.subtitles.model import Cue, Finding, Severity, SubtitleFile
+from filmkit.subtitles.shots import SOURCE as SHOT_SOURCE
+from filmkit.subtitles.shots import ShotChecker
 from filmkit.subtitles.timing import format_time
 
-__all__ = ["count_characters", "guess_lang", "lint"]
+__all__ = ["count_characters", "guess_lang", "lint", "lint_cuts"]
 
 _WIDE = ("W", "F", "A")  # full-width, and ambiguous (CJK punctuation such as … and “ is full-width there)
+# Punctuation that ends a sentence or clause; at the start of a right-to-left line it means the
+# line was stored in visual order (as it looks) by an old tool, not in reading order.
+_CLOSING = frozenset(".,!?:;…،؟؛")
+_INVISIBLE = "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069 \t"
 
 
 def lint(subs: SubtitleFile, *, lang: str | None, fps: Fraction = Fraction(25), vertical: bool = False,
-         film_end: Fraction | None = None, limits_override: dict[str, Any] | None = None) -> list[Finding]:
-    """Every finding about `subs`: what loading noticed, then each check, in file order."""
+         film_end: Fraction | None = None, limits_override: dict[str, Any] | None = None,
+         cuts: Sequence[int] | None = None) -> list[Finding]:
+    """Every finding about `subs`: what loading noticed, then each check, in file order.
+
+    `cuts` are the record frames (at `fps`) where the film changes shot, from the project
+    (`shots.shot_changes(timeline)`); with them, cues are checked against the cuts.
+    """
     limits = limits_for(lang, limits_override)
     checker = _Checker(subs, limits, Fraction(fps), vertical, film_end)
     findings = list(subs.findings)
     for cue in subs.cues:
         findings.extend(checker.cue(cue))
     findings.extend(checker.timeline())
+    if cuts:
+        findings.extend(lint_cuts(subs, cuts=cuts, fps=Fraction(fps)))
     return sorted(findings, key=lambda f: (f.line or 0, f.cue or 0))
+
+
+def lint_cuts(subs: SubtitleFile, *, cuts: Sequence[int], fps: Fraction) -> list[Finding]:
+    """Only the `shot-change` warnings: each cue against the cuts (record frames at `fps`, from
+    `shots.shot_changes(timeline)`), for a caller that has linted the rest (`filmkit check`)."""
+    fmt = "srt" if subs.format == "srt" else "vtt"
+    checker = ShotChecker(cuts, Fraction(fps), lambda seconds: format_time(seconds, fmt))
+    return [Finding(subs.path, cue.number, cue.line, "shot-change", Severity.WARNING, f"{problem} ({SHOT_SOURCE})")
+            for cue in subs.cues if cue.text.strip() for problem in checker.problems(cue)]
 
 
 def count_characters(line: str, fullwidth: bool = False) -> Fraction:
@@ -65,7 +89,8 @@ class _Checker:
             return [self.finding(cue, "empty", Severity.ERROR,
                                  "the cue has no text, so nothing is shown; write its text or delete the cue"),
                     *self.beyond_end(cue)]
-        return [*self.cps(cue), *self.cpl(cue), *self.lines(cue), *self.duration(cue), *self.beyond_end(cue)]
+        return [*self.cps(cue), *self.cpl(cue), *self.lines(cue), *self.duration(cue), *self.beyond_end(cue),
+                *self.rtl_punctuation(cue)]
 
     def cps(self, cue: Cue) -> list[Finding]:
         if cue.duration <= 0:
@@ -115,6 +140,24 @@ class _Checker:
                                  f"on screen for {seconds}; the maximum is {_seconds(high.value)} ({high.source}). "
                                  "Split it in two")]
         return []
+
+    def rtl_punctuation(self, cue: Cue) -> list[Finding]:
+        if not is_rtl(self.limits.lang):
+            return []
+        out = []
+        for index, line in enumerate(cue.lines, start=1):
+            visible = line.lstrip(_INVISIBLE)
+            lead = len(visible) - len(visible.lstrip("".join(_CLOSING) + " "))
+            if not lead or not any(ch.isalpha() for ch in visible):
+                continue
+            moved = f"{visible[lead:].rstrip()}{visible[:lead].strip()}"
+            name = language_name(self.limits.lang)
+            out.append(self.finding(cue, "rtl-punctuation", Severity.WARNING,
+                                    f"line {index} of the cue starts with {visible[:lead].strip()!r}: in {name}, "
+                                    "written right to left, that punctuation belongs at the end of the line. The "
+                                    "file was probably saved in visual order (as it looks, not as it is read) by an "
+                                    f"old tool; write it in reading order: {moved!r}"))
+        return out
 
     def beyond_end(self, cue: Cue) -> list[Finding]:
         if self.film_end is None or cue.end <= self.film_end:

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from filmkit.subtitles.markup import srt_text, vtt_text
+from filmkit.subtitles.markup import srt_text, strip_italic_marker, vtt_text
 from filmkit.subtitles.model import Cue, Finding, Severity
 from filmkit.subtitles.timing import Note, TimingError, example, parse_timing
 
@@ -33,6 +33,7 @@ class ParseState:
     unnumbered: list[int] = field(default_factory=list)  # timing lines with no number line above
     renumbered: list[tuple[int, int, int]] = field(default_factory=list)  # (line, written, position)
     unknown_tags: list[tuple[int, str]] = field(default_factory=list)
+    italic_marks: list[tuple[int, int]] = field(default_factory=list)  # (line, cue) that began with MicroDVD's "/"
 
     def error(self, line: int | None, message: str, cue: int | None = None) -> None:
         self.findings.append(Finding(self.path, cue, line, "parse", Severity.ERROR, message))
@@ -100,6 +101,8 @@ def read_cue(state: ParseState, timing_line: Line, body: list[Line], written: in
         return
     for note in timing.notes:
         state.notes.setdefault(note.kind, []).append((number, note))
+    if state.fmt == "srt":
+        body = [(at, _without_italic_marker(state, at, content)) for at, content in body]
     raw = "\n".join(line for _, line in body)
     if state.fmt == "srt":
         plain, unknown = srt_text(raw)
@@ -107,6 +110,14 @@ def read_cue(state: ParseState, timing_line: Line, body: list[Line], written: in
     else:
         plain = vtt_text(raw)
     state.cues.append(Cue(state.position, timing.start, timing.end, plain, number))
+
+
+def _without_italic_marker(state: ParseState, number: int, text: str) -> str:
+    unmarked = strip_italic_marker(text)
+    if unmarked is None:
+        return text
+    state.italic_marks.append((number, state.position))
+    return unmarked
 
 
 def orphan(state: ParseState, block: list[Line]) -> None:
@@ -143,6 +154,11 @@ def summarize(state: ParseState) -> None:
         more = f" (and {len(state.renumbered) - 1} more)" if len(state.renumbered) > 1 else ""
         state.warn(line, f"cue number {written} is cue {position} of the file{more}; filmkit numbers cues by "
                          f"their position, so findings name cue {position}. Renumber the file 1, 2, 3…")
+    if state.italic_marks:
+        line, cue = state.italic_marks[0]
+        more = f" (and {len(state.italic_marks) - 1} more line(s))" if len(state.italic_marks) > 1 else ""
+        state.warn(line, f"the line starts with '/', MicroDVD's italic marker, which SubRip players show as a slash"
+                         f"{more}; filmkit removes it. Delete the '/' (or write <i>...</i> for italics)", cue=cue)
     if state.unknown_tags:
         line, tag = state.unknown_tags[0]
         more = f" (and {len(state.unknown_tags) - 1} more)" if len(state.unknown_tags) > 1 else ""

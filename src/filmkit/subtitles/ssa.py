@@ -16,6 +16,7 @@ from filmkit.subtitles.model import Cue, Finding, Severity
 
 _SECTION = re.compile(r"^\s*\[(.+)\]\s*$")
 _ASS_TIME = re.compile(r"^(\d+):(\d{1,2}):(\d{1,2})[.:](\d+)$")
+_WRAP_STYLE = re.compile(r"^\s*WrapStyle\s*:\s*(\d)", re.IGNORECASE)
 DEFAULT_FORMAT = ("layer", "start", "end", "style", "name", "marginl", "marginr", "marginv", "effect", "text")
 
 
@@ -33,6 +34,7 @@ def parse_ass(lines: list[str], path: Path) -> tuple[list[Cue], list[Finding]]:
     fields: tuple[str, ...] | None = None
     position = 0
     seen_events = False
+    wrap_style = _wrap_style(lines)
     for number, raw in enumerate(lines, start=1):
         line = raw.strip()
         if match := _SECTION.match(line):
@@ -55,7 +57,7 @@ def parse_ass(lines: list[str], path: Path) -> tuple[list[Cue], list[Finding]]:
                                     "default (Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, "
                                     "Text). Add the Format line"))
             fields = DEFAULT_FORMAT
-        cue = _dialogue(rest, fields, position, number, path, findings)
+        cue = _dialogue(rest, fields, position, number, path, findings, wrap_style)
         if cue is not None:
             cues.append(cue)
     if not seen_events:
@@ -64,8 +66,19 @@ def parse_ass(lines: list[str], path: Path) -> tuple[list[Cue], list[Finding]]:
     return cues, findings
 
 
+def _wrap_style(lines: list[str]) -> int:
+    """[Script Info] WrapStyle (0 when absent): under 2, and only then, \\n is a line break."""
+    section = ""
+    for raw in lines:
+        if match := _SECTION.match(raw.strip()):
+            section = match.group(1).strip().lower()
+        elif section == "script info" and (match := _WRAP_STYLE.match(raw)):
+            return int(match.group(1))
+    return 0
+
+
 def _dialogue(rest: str, fields: tuple[str, ...], position: int, number: int, path: Path,
-              findings: list[Finding]) -> Cue | None:
+              findings: list[Finding], wrap_style: int) -> Cue | None:
     values = [value.strip() for value in rest.split(",", len(fields) - 1)]
     if len(values) < len(fields) or "text" not in fields or "start" not in fields or "end" not in fields:
         findings.append(Finding(path, position, number, "parse", Severity.ERROR,
@@ -84,7 +97,7 @@ def _dialogue(rest: str, fields: tuple[str, ...], position: int, number: int, pa
                                 f"the cue ends ({record['end']}) before it starts ({record['start']}); the cue is not "
                                 "shown. Swap or correct the times"))
         return None
-    return Cue(position, start, end, ass_text(record["text"]), number)
+    return Cue(position, start, end, ass_text(record["text"], wrap_style=wrap_style), number)
 
 
 def _time(value: str) -> Fraction:

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
 from fractions import Fraction
 from pathlib import Path
 
 from filmkit.errors import OutputError, SubtitleError
 from filmkit.subtitles.limits import format_number
+from filmkit.subtitles.markup import ass_literal, srt_literal, vtt_literal
 from filmkit.subtitles.model import Cue, Severity, SubtitleFile
 from filmkit.subtitles.timing import format_time
 
@@ -32,15 +34,18 @@ class Shifted(tuple[Cue, ...]):
 
 
 def render_srt(cues: Sequence[Cue]) -> str:
-    blocks = [f"{number}\n{format_time(cue.start, 'srt')} --> {format_time(cue.end, 'srt')}\n{cue.text}".rstrip("\n")
-              for number, cue in enumerate(cues, start=1)]
+    blocks = _numbered_blocks(cues, "srt", srt_literal)
     return "\n\n".join(blocks) + "\n" if blocks else ""
 
 
 def render_vtt(cues: Sequence[Cue]) -> str:
-    blocks = [f"{number}\n{format_time(cue.start, 'vtt')} --> {format_time(cue.end, 'vtt')}\n{_vtt_escape(cue.text)}"
-              .rstrip("\n") for number, cue in enumerate(cues, start=1)]
-    return "WEBVTT\n\n" + "\n\n".join(blocks) + "\n"
+    return "WEBVTT\n\n" + "\n\n".join(_numbered_blocks(cues, "vtt", vtt_literal)) + "\n"
+
+
+def _numbered_blocks(cues: Sequence[Cue], fmt: str, literal: Callable[[str], str]) -> list[str]:
+    """"1\\n00:00:01,000 --> 00:00:02,000\\ntext" per cue, renumbered, text escaped for `fmt`."""
+    return [f"{number}\n{format_time(cue.start, fmt)} --> {format_time(cue.end, fmt)}\n{literal(cue.text)}".rstrip("\n")
+            for number, cue in enumerate(cues, start=1)]
 
 
 def render_ass(cues: Sequence[Cue]) -> str:
@@ -49,8 +54,7 @@ def render_ass(cues: Sequence[Cue]) -> str:
 
     document = pysubs2.SSAFile()
     for cue in cues:
-        text = cue.text.replace("\\", "\u29f5").replace("{", "\uff5b").replace("}", "\uff5d").replace("\n", "\\N")
-        document.append(pysubs2.SSAEvent(start=_millis(cue.start), end=_millis(cue.end), text=text))
+        document.append(pysubs2.SSAEvent(start=_millis(cue.start), end=_millis(cue.end), text=ass_literal(cue.text)))
     return document.to_string("ass").replace("\r\n", "\n")
 
 
@@ -98,11 +102,22 @@ def shift(cues: Sequence[Cue], seconds: Fraction) -> Shifted:
     return Shifted(moved, notes)
 
 
-def convert(src: Path, dst: Path, encoding: str | None = None) -> SubtitleFile:
+@dataclass(frozen=True)
+class Conversion:
+    """What `convert` read, what it wrote, and a note for each cue it left out."""
+
+    loaded: SubtitleFile
+    written: tuple[Cue, ...]
+    notes: tuple[str, ...]
+
+
+def convert(src: Path, dst: Path, *, lang: str | None = None, encoding: str | None = None) -> Conversion:
     """`src` in any format and encoding written to `dst` as clean UTF-8 (format by extension).
 
     Mojibake is repaired on the way; a file whose cues cannot all be read is refused, since the
-    copy would silently lack them.
+    copy would silently lack them. A cue with no text is left out with a note: it shows nothing,
+    lint counts it an error, and in SubRip an empty cue is a block that many players misread.
+    `lang` and `encoding` are those of `load_subtitles`.
     """
     from filmkit.subtitles.load import load_subtitles
 
@@ -110,22 +125,29 @@ def convert(src: Path, dst: Path, encoding: str | None = None) -> SubtitleFile:
     if dst.suffix.lower() not in WRITERS:
         raise SubtitleError(f"{dst}: cannot write {dst.suffix or 'a file without extension'}; name the output "
                             f"{dst.stem}.srt, {dst.stem}.vtt or {dst.stem}.ass")
-    loaded = load_subtitles(src, encoding=encoding)
+    loaded = load_subtitles(src, lang=lang, encoding=encoding)
     refuse_lost_text(loaded, "convert")
-    write_subtitles(loaded.cues, dst)
-    return loaded
+    written = tuple(cue for cue in loaded.cues if cue.text.strip())
+    if not written:
+        raise SubtitleError(f"{src}: every one of its {len(loaded.cues)} cue(s) is empty, so there is nothing to "
+                            f"write to {dst}. Write the text of the cues (or export the subtitles again)")
+    notes = tuple(f"cue {cue.number} (line {cue.line}, {format_time(cue.start, 'srt')}) has no text; it is left out "
+                  "of the converted file" for cue in loaded.cues if not cue.text.strip())
+    write_subtitles(written, dst)
+    return Conversion(loaded, written, notes)
 
 
-def shift_file(src: Path, seconds: Fraction, dst: Path | None = None) -> tuple[SubtitleFile, Shifted]:
+def shift_file(src: Path, seconds: Fraction, dst: Path | None = None, *, lang: str | None = None,
+               encoding: str | None = None) -> tuple[SubtitleFile, Shifted]:
     """Every cue of `src` moved by `seconds`, written to `dst` (default: over `src`) as clean UTF-8.
 
     Refused, like `convert`, when a cue cannot be read: writing over the translator's file would
-    delete it for good.
+    delete it for good. Only times change: an empty cue stays (lint reports it).
     """
     from filmkit.subtitles.load import load_subtitles
 
     src = Path(src)
-    loaded = load_subtitles(src)
+    loaded = load_subtitles(src, lang=lang, encoding=encoding)
     refuse_lost_text(loaded, "shift")
     moved = shift(loaded.cues, seconds)
     write_subtitles(moved, dst or src)
@@ -133,18 +155,15 @@ def shift_file(src: Path, seconds: Fraction, dst: Path | None = None) -> tuple[S
 
 
 def refuse_lost_text(loaded: SubtitleFile, action: str) -> None:
-    """SubtitleError when writing `loaded` back out would drop cues or text it could not read."""
-    lost = [f for f in loaded.findings if f.code == "parse" and f.severity is Severity.ERROR]
+    """SubtitleError when writing `loaded` back out would drop cues or text it could not read:
+    unreadable cues, and bytes that were not valid in the file's encoding (U+FFFD in the text)."""
+    lost = [f for f in loaded.findings if f.severity is Severity.ERROR
+            and (f.code == "parse" or (f.code == "encoding" and "\ufffd" in f.message))]
     if lost:
         shown = "; ".join(f"line {f.line}: {f.message}" for f in lost[:3])
         more = f" ({len(lost) - 3} more)" if len(lost) > 3 else ""
         raise SubtitleError(f"{loaded.path}: {len(lost)} problem(s) would lose text if filmkit wrote the file out "
                             f"({action}). {shown}{more}. Fix these lines, then {action} again")
-
-
-def _vtt_escape(text: str) -> str:
-    """WebVTT reads "<" as a tag and "&" as an entity, and a line with "-->" as a timing line."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _millis(seconds: Fraction) -> int:
