@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from filmkit.errors import FilmkitError
 from filmkit.export.manifest import (MANIFEST_NAME, Entry, Failure, HashCache, Manifest, canonical, export_lock, sha256_text,
                                      utc_now, write_atomic)
+from filmkit.export.matrix import ExportPlan, Output, is_vertical, output_inputs, plan_export
 from filmkit.export.review_thumbs import Thumbnails, cue_thumbnails
 from filmkit.platform.presets import Preset
 from filmkit.render.tracks import LanguageTrack, parse_langs
@@ -28,7 +29,7 @@ from filmkit.subtitles.model import Finding, Severity
 from filmkit.timecode import format_timecode
 
 if TYPE_CHECKING:
-    from filmkit.export.batch import ExportPlan, Output, OutputResult
+    from filmkit.export.batch import OutputResult
 
 REVIEW_NAME = "review.html"
 # Languages written right to left (base codes): the page lays their views out right to left.
@@ -136,8 +137,6 @@ def write_review(plan: ExportPlan, manifest: Manifest) -> tuple[Path, Review]:
 
 def rebuild_review(project_file: Path) -> tuple[Path, Review]:
     """`filmkit review`: the page again from the manifest; renders no film."""
-    from filmkit.export.batch import plan_export
-
     plan = plan_export(project_file)
     if not (plan.folder / MANIFEST_NAME).is_file():
         raise ReviewError(
@@ -149,8 +148,6 @@ def rebuild_review(project_file: Path) -> tuple[Path, Review]:
 
 def _full_matrix(plan: ExportPlan) -> ExportPlan:
     """The whole `exports` matrix; the plan itself when it is whole or the rest cannot be planned."""
-    from filmkit.export.batch import plan_export
-
     exports = plan.loaded.project.exports
     if exports is None or len(plan.outputs) == len(exports.platforms) * len(exports.languages):
         return plan
@@ -179,7 +176,7 @@ def gather(plan: ExportPlan, manifest: Manifest) -> Review:
 def _cell(plan: ExportPlan, manifest: Manifest, output: Output, hashes: HashCache) -> Cell:
     entry = manifest.get(output.path)
     failure = manifest.failures.get(manifest.relative(output.path))
-    warnings = tuple(_warning(finding) for track in _tracks(plan, output.lang, _vertical(output.preset))
+    warnings = tuple(_warning(finding) for track in _tracks(plan, output.lang, is_vertical(output.preset))
                      for finding in track.findings if finding.severity is Severity.WARNING)
     if entry is not None and not output.path.is_file():
         entry = None
@@ -205,8 +202,6 @@ def _warning(finding: Finding) -> str:
 
 def _still_current(plan: ExportPlan, output: Output, entry: Entry, hashes: HashCache) -> bool:
     """Whether the file was made from today's inputs (cheap: input hashes are cached; the film is not hashed)."""
-    from filmkit.export.batch import output_inputs
-
     if output.path.stat().st_size != entry.size:
         return False
     return entry.inputs_hash == sha256_text(canonical(output_inputs(plan, output, hashes)))
@@ -237,7 +232,3 @@ def _tracks(plan: ExportPlan, lang: str, vertical: bool | None) -> tuple[Languag
         if (lang, orientation) in plan.tracks:
             return plan.tracks[(lang, orientation)]
     return ()
-
-
-def _vertical(preset: Preset) -> bool:
-    return preset.video.size.height > preset.video.size.width

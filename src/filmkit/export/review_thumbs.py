@@ -1,7 +1,7 @@
 """Cue thumbnails for the review page: one frame per cue with its subtitle burned in.
 
-The frames are the ones `filmkit subs proof` puts on its contact sheet (the middle of each cue,
-rendered by the same filter graph as the films), saved as small JPEGs under
+The frames are the ones `filmkit subs proof` puts on its contact sheet (`render.stills`: the
+middle of each cue, rendered by the same filter graph as the films), saved as small JPEGs under
 `review/<lang>/` beside the manifest. They are made again only when something that shows in
 them changed (the cut, the media, the subtitle file, its style, filmkit), which a key in
 `review/<lang>/thumbs.json` records: a re-run of an export that changed nothing costs nothing.
@@ -63,16 +63,16 @@ def cue_thumbnails(loaded: LoadedProject, timeline: Timeline, media: dict[Path, 
 
 def _make(loaded: LoadedProject, timeline: Timeline, media: dict[Path, MediaInfo], track: LanguageTrack,
           target: Path, folder: Path) -> dict[int, str]:
-    from filmkit.tools.proof import proof_frames, proof_images, thumb_width
+    from filmkit.render.stills import cue_frames, cue_stills, fit_width
 
     plan = RenderPlan(loaded, timeline, media, (VersionPlan(target / "unused.mp4", (track,)),))
-    width = thumb_width(timeline.width, timeline.height, THUMB_BOX)
-    shots = proof_images(plan, width, f"cue thumbnails ({track.lang})")
+    width = fit_width(timeline.width, timeline.height, THUMB_BOX)
+    shots = cue_stills(plan, width, f"cue thumbnails ({track.lang})")
     target.mkdir(parents=True, exist_ok=True)
     for old in target.glob("cue-*.jpg"):
         old.unlink()
     files = {}
-    for number, frame in proof_frames(plan):
+    for number, frame in cue_frames(plan):
         path = target / f"cue-{number:04d}.jpg"
         temp = path.with_name(f".{path.stem}.{os.getpid()}{TEMP_MARK}.jpg")
         shots[frame].save(temp, "JPEG", quality=JPEG_QUALITY, optimize=True)

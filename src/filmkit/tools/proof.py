@@ -8,20 +8,17 @@ from __future__ import annotations
 
 import math
 import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from filmkit.errors import FilmkitError
-from filmkit.media.ffmpeg import run_ffmpeg
 from filmkit.text.fonts import choose_font
-from filmkit.graph import build_frames_args
 from filmkit.render.files import TEMP_MARK
 from filmkit.render.plan import RenderPlan
+from filmkit.render.stills import cue_frames, cue_stills, fit_width
 from filmkit.timecode import format_timecode
 
 if TYPE_CHECKING:
-    from PIL import Image
     from PIL.ImageFont import FreeTypeFont, ImageFont
 
 # Each frame is fitted into this box (a small project is enlarged to it): a 16:9 frame becomes
@@ -35,32 +32,13 @@ GAP = 12
 BACKGROUND = "#1e1e1e"
 
 
-def proof_frames(plan: RenderPlan) -> list[tuple[int, int]]:
-    """(cue number, record frame) for each cue of the first language: the middle of the cue."""
-    track = plan.tracks[0]
-    fps = plan.timeline.fps
-    picks = []
-    for cue in track.cues:
-        middle = (cue.start + cue.end) / 2
-        frame = min(math.floor(middle * fps), plan.timeline.total_frames - 1)
-        picks.append((cue.number, frame))
-    return picks
-
-
-def thumb_width(width: int, height: int, box: tuple[int, int] = THUMB_BOX) -> int:
-    """The (even) width each frame is scaled to so that it fits `box`."""
-    box_w, box_h = box
-    fitted = min(box_w, round(width * box_h / height))
-    return max(2, fitted - fitted % 2)
-
-
 def make_proof_sheet(plan: RenderPlan, output: Path) -> Path:
     """Render the picked frames and lay them out on one PNG at `output` (written atomically)."""
     from PIL import Image, ImageDraw
 
-    picks = proof_frames(plan)
-    width = thumb_width(plan.timeline.width, plan.timeline.height)
-    shots = proof_images(plan, width, f"proof sheet {output.name}")
+    picks = cue_frames(plan)
+    width = fit_width(plan.timeline.width, plan.timeline.height, THUMB_BOX)
+    shots = cue_stills(plan, width, f"proof sheet {output.name}")
     thumb_h = next(iter(shots.values())).height
     columns = min(max(1, (SHEET_WIDTH - GAP) // (width + GAP)), len(picks))
     rows = math.ceil(len(picks) / columns)
@@ -81,22 +59,6 @@ def make_proof_sheet(plan: RenderPlan, output: Path) -> Path:
     sheet.save(temp)
     os.replace(temp, output)
     return output
-
-
-def proof_images(plan: RenderPlan, width: int, what: str) -> dict[int, Image.Image]:
-    """The picked record frames (see proof_frames) with the subtitles burned in, scaled to `width`.
-
-    Also the review page's cue thumbnails: one ffmpeg run decodes the cut once for every cue.
-    """
-    from PIL import Image
-
-    frames = sorted({frame for _, frame in proof_frames(plan)})
-    with tempfile.TemporaryDirectory(prefix="filmkit-proof-") as work:
-        workdir = Path(work)
-        burn = plan.write_burn(workdir)
-        pattern = workdir / "frame_%05d.png"
-        run_ffmpeg(build_frames_args(plan.timeline, plan.media, frames, pattern, width, burn), what=what)
-        return {frame: Image.open(workdir / f"frame_{i + 1:05d}.png").convert("RGB") for i, frame in enumerate(frames)}
 
 
 def _caption_font() -> FreeTypeFont | ImageFont:
