@@ -58,7 +58,7 @@ def to_cut(opened: Opened, sequence: str | None = None) -> Cut:
     return Cut(path=opened.path, kind=opened.kind, title=timeline.name or opened.path.stem, rate=rate,
                rate_stated=opened.rate is None, drop_frame=opened.drop_frame or _drop(timeline), start=start,
                events=tuple(events), beds=tuple(beds), size=_size(timeline), caveats=tuple(caveats),
-               project=dict(timeline.metadata.get("filmkit", {})))
+               project=tracks.plain(timeline.metadata.get("filmkit", {})))
 
 
 def spans(otio: Any, track: Any, rate: Fraction) -> list[Span]:

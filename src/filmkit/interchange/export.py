@@ -100,6 +100,8 @@ def _reduce(otio: Any, full: Any, adapter: str, kind: str, loaded: LoadedProject
             video.remove(item)
     if adapter == "cmx_3600":
         _edl_only(otio, reduced, timeline, caveats)
+    if adapter == "fcpx_xml" and timeline.fps.denominator == 1001:
+        _relabel(otio, reduced, round(float(timeline.fps), 2))
     settings = [name for name, present in _filmkit_only(loaded).items() if present]
     if settings:
         caveats.append(Caveat("filmkit-settings", f"{kind} has no place for {', '.join(settings)}; write cut.otio to "
@@ -131,6 +133,26 @@ def _edl_only(otio: Any, reduced: Any, timeline: Timeline, caveats: list[Caveat]
     video = reduced.tracks[0]
     start = reduced.global_start_time
     video.source_range = otio.opentime.TimeRange(-start, video.duration())
+
+
+def _relabel(otio: Any, timeline: Any, rate: float) -> None:
+    """The FCPXML writer knows NTSC rates only as 23.98, 29.97 and 59.94: the same frame counts,
+    labelled so (FCPXML's own times are exact multiples of 1001/30000 s again on reading)."""
+    def time(value: Any) -> Any:
+        return otio.opentime.RationalTime(value.value, rate)
+
+    def span(value: Any) -> Any:
+        return otio.opentime.TimeRange(time(value.start_time), time(value.duration)) if value is not None else None
+
+    timeline.global_start_time = time(timeline.global_start_time)
+    for item in timeline.find_children():
+        if isinstance(item, otio.schema.Transition):
+            item.in_offset, item.out_offset = time(item.in_offset), time(item.out_offset)
+            continue
+        item.source_range = span(item.source_range)
+        reference = getattr(item, "media_reference", None)
+        if reference is not None and reference.available_range is not None:
+            reference.available_range = span(reference.available_range)
 
 
 def _where(otio: Any, track: Any, index: int) -> str:

@@ -6,6 +6,7 @@ to a timeline exactly as `check` and `render` do) before it replaces anything.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
@@ -129,6 +130,8 @@ def _media_keys(cut: Cut, events: list[EventOut]) -> tuple[dict[str, Path], list
     for index, event in enumerate(events):
         if event.media:
             hints.setdefault(Path(event.media), _hint(cut, index))
+    shared = [hint for hint, count in Counter(hints.values()).items() if count > 1]
+    hints = {path: (None if hint in shared else hint) for path, hint in hints.items()}  # a tape reel of many files
     keys: dict[Path, str] = {}
     for path, hint in hints.items():
         base = hint or path.stem

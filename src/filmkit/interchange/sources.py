@@ -9,7 +9,7 @@ from urllib.parse import unquote, urlparse
 
 from filmkit.interchange import names
 from filmkit.interchange.model import Caveat, CutBed, CutEvent, Origin, SourceRef
-from filmkit.interchange.tracks import at, frames
+from filmkit.interchange.tracks import at, frames, plain
 
 BLACK = "#000000"
 INTERNAL_KEYS = ("kind", "media", "color", "line")
@@ -43,7 +43,7 @@ def event_from(otio: Any, span: Any, origin: Origin, transition: str | None, joi
                caveats: list[Caveat]) -> CutEvent:
     """The event a track item plays for `span.frames` frames (its transitions' frames included)."""
     item = span.item
-    own = dict((item.metadata or {}).get("filmkit") or {})
+    own = plain((item.metadata or {}).get("filmkit") or {})
     settings = {key: value for key, value in own.items() if key not in INTERNAL_KEYS}
     common = dict(transition=transition, transition_frames=join, name=item.name or None, settings=settings)
     if isinstance(item, otio.schema.Gap):
@@ -83,7 +83,7 @@ def bed_from(otio: Any, span: Any, rate: Fraction, track: int, caveats: list[Cav
         start = start - span.join.in_offset
     fade_in = frames(span.join.in_offset + span.join.out_offset, rate) if span.join is not None else 0
     fade_out = frames(span.after.in_offset + span.after.out_offset, rate) if span.after is not None else 0
-    own = dict((item.metadata or {}).get("filmkit") or {})
+    own = plain((item.metadata or {}).get("filmkit") or {})
     return CutBed(ref_of(otio, item), span.record, at(start), span.frames, origin, fade_in, fade_out,
                   {key: value for key, value in own.items() if key not in INTERNAL_KEYS})
 

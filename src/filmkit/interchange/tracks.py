@@ -36,6 +36,15 @@ def at(time: Any) -> At:
     return At(round(time.value), exact_rate(time.rate))
 
 
+def plain(value: Any) -> Any:
+    """OTIO metadata (AnyDictionary, AnyVector) as plain dicts and lists, for YAML."""
+    if hasattr(value, "items"):
+        return {str(key): plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)) or type(value).__name__ == "AnyVector":
+        return [plain(item) for item in value]
+    return value
+
+
 def pick_timeline(otio: Any, result: Any, path: Any, sequence: str | None) -> tuple[Any | None, list[Caveat]]:
     """The Timeline to import; None when the file is only a list of clips (ALE, an FCPXML event)."""
     if isinstance(result, otio.schema.Timeline):
