@@ -187,8 +187,10 @@ def test_other_formats_read_back_with_the_same_clips_and_say_what_they_lose(proj
     done = export_timeline(project, project.parent / f"cut{suffix}")
     codes = {caveat.code for caveat in done.caveats}
     assert {"transition", "color", "filmkit-settings"} <= codes
-    options = {"rate": float(build_timeline(load_project(project)).fps)} if suffix == ".edl" else {}
-    result = otio.adapters.read_from_file(str(done.output), **options)
+    from filmkit.interchange.read import open_cut
+
+    fps_exact = build_timeline(load_project(project)).fps
+    result = open_cut(done.output, fps_exact).result  # the FCPXML reader's times made exact
     timeline = result if isinstance(result, otio.schema.Timeline) else next(iter(result))
     video = next(track for track in timeline.tracks if track.kind == otio.schema.TrackKind.Video)
     clips = [item for item in video if isinstance(item, otio.schema.Clip)]

@@ -5,6 +5,7 @@ The adapters are an optional extra (`filmkit[otio]`), imported only here and in 
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
@@ -13,6 +14,7 @@ from typing import Any
 
 from filmkit.errors import InterchangeError
 from filmkit.interchange import edl
+from filmkit.interchange.fcpx_fix import exact_fcpx_times
 from filmkit.interchange.model import Caveat
 
 # extension -> (adapter, what the user calls it)
@@ -98,7 +100,8 @@ def open_cut(path: Path, fps: Fraction | None = None, media_rate: RateHint | Non
     if not raw.strip():
         raise InterchangeError(f"{path}: the file is empty; export the sequence again as {kind}")
     try:
-        result = otio.adapters.read_from_file(str(path), adapter_name=adapter)
+        with exact_fcpx_times() if adapter == "fcpx_xml" else contextlib.nullcontext():
+            result = otio.adapters.read_from_file(str(path), adapter_name=adapter)
     except Exception as exc:  # noqa: BLE001 - adapters raise anything; the cause is kept in the message
         raise InterchangeError(_failure(path, kind, exc)) from exc
     return Opened(path, kind, adapter, result, None)
