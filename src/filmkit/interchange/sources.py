@@ -102,10 +102,21 @@ def speed_caveats(otio: Any, item: Any, origin: Origin, path: Path) -> list[Cave
                 f"{where}: plays at {effect.time_scalar * 100:.0f}% speed in the cut (M2); filmkit plays it at normal "
                 "speed from the same in point for the same duration, so the cut keeps its timing but not the "
                 "motion. Render the speed change to a new media file in the editing system to keep it")))
+        elif _fcp_effect(effect).get("effectid") == "timeremap":
+            speed = (_fcp_effect(effect).get("parameter") or {}).get("value", "?")
+            caveats.append(Caveat("speed-change", (
+                f"{where}: a time remap (speed {speed}) in the cut; filmkit plays it at normal speed from the same "
+                "in point for the same duration. Render the speed change to a new media file to keep it")))
         else:
             caveats.append(Caveat("effect", f"{where}: effect {_effect_name(effect)!r} is left out; filmkit plays "
                                             "the source as it is"))
     return caveats
+
+
+def _fcp_effect(effect: Any) -> dict[str, Any]:
+    """An FCP 7 XML filter as the FCP adapter keeps it (effectid, parameter)."""
+    found = plain((effect.metadata or {}).get("fcp_xml") or {})
+    return found if isinstance(found, dict) else {}
 
 
 def _effect_name(effect: Any) -> str:
