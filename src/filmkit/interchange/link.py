@@ -124,7 +124,7 @@ class Linker:
         length = int(info.duration * fps + Fraction(1, 2))
         tc = self._tc(fps)
         if offset < 0 or offset + frames > length:
-            begins = "no start timecode, so it starts at 00:00:00:00" if info.timecode is None and ref.start is None \
+            begins = "has no start timecode, so it starts at 00:00:00:00" if info.timecode is None and ref.start is None \
                 else f"starts at {tc(zero)}"
             self.problems.append(
                 f"{where}: {ref.label}: the cut plays {tc(first)}-{tc(first + frames)} of the source but "
@@ -158,9 +158,10 @@ class Linker:
 
     def raise_problems(self) -> None:
         if self.problems:
-            folders = ", ".join(str(folder) for folder in self.index.folders) or "(none)"
+            searched = [str(folder) for folder in self.index.folders[:-1]]  # the last is the cut's own folder
+            folders = ", ".join([*searched, f"the cut's own folder ({self.cut.path.parent.resolve()})"])
             raise LinkError(
-                f"{self.cut.path}: {len(self.problems)} event(s) cannot be linked to their media:\n  "
+                f"{self.cut.path}: {len(self.problems)} event(s) cannot be linked to their media, or do not fit in it:\n  "
                 + "\n  ".join(self.problems)
                 + f"\nSearched by the path the cut gives, then the clip name, then the reel name (with or without "
                 f"extension, any case) in: {folders}. Give the folders that hold the media with --media DIR "
