@@ -16,6 +16,7 @@ NAMED = (
     ("circle", "circleopen"),
 )
 BLACK_CLIPS = ("black video", "black", "transparent video")  # Premiere's generators, named so in its EDLs
+OTHER_GENERATOR_CLIPS = ("color matte", "colour matte", "bars and tone", "hd bars and tone", "universal counting leader")
 COLOR_NAMES = {"black": "#000000", "white": "#FFFFFF", "red": "#FF0000", "green": "#00FF00", "blue": "#0000FF",
                "yellow": "#FFFF00", "cyan": "#00FFFF", "magenta": "#FF00FF", "gray": "#808080", "grey": "#808080"}
 

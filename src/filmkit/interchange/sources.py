@@ -53,6 +53,10 @@ def event_from(otio: Any, span: Any, origin: Origin, transition: str | None, joi
     reference = item.media_reference
     if isinstance(reference, otio.schema.MissingReference) and (item.name or "").lower() in names.BLACK_CLIPS:
         return CutEvent("color", span.frames, origin, color=BLACK, **common)
+    if isinstance(reference, otio.schema.MissingReference) and (item.name or "").lower() in names.OTHER_GENERATOR_CLIPS:
+        caveats.append(Caveat("generator", f"{origin.label}: {item.name!r} is a generator whose colours an EDL does "
+                                           "not give; it becomes a black slate"))
+        return CutEvent("color", span.frames, origin, color=BLACK, **common)
     if own.get("kind") == "color" or isinstance(reference, otio.schema.GeneratorReference):
         color, note = (own.get("color"), None) if own.get("color") else names.generator_color(reference, item.name)
         if note:
