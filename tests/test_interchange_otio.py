@@ -200,3 +200,26 @@ def test_other_formats_read_back_with_the_same_clips_and_say_what_they_lose(proj
     assert round(clips[0].source_range.duration.value) == round(1.0 * fps) - round(0.2 * fps)
     start = 90000 if round(fps) == 25 else 107892  # 01:00:00:00 and 01:00:00;00, the file's own start timecode
     assert round(clips[0].source_range.start_time.value) == start + round(0.4 * fps)
+
+
+def test_an_otioz_bundle_imports_with_its_media_found_by_name(tmp_path: Path) -> None:
+    cut = generated_cut(tmp_path, "25", "01:00:00:00")
+    timeline = otio.adapters.read_from_file(str(cut))
+    otio.adapters.write_to_file(timeline, str(tmp_path / "bundle.otioz"))
+    done = import_cut(tmp_path / "bundle.otioz", tmp_path / "bundle.yaml", ImportOptions(media=(tmp_path / "media",)))
+    assert done.cut.kind == "OTIO bundle"
+    assert [c.frames for c in build_timeline(load_project(done.output)).clips] == [24, 34, 10, 12]
+
+
+@pytest.mark.corpus
+def test_a_file_with_several_sequences_imports_the_one_named(corpus: Path) -> None:
+    from filmkit.errors import InterchangeError
+    from filmkit.interchange.convert import to_cut
+    from filmkit.interchange.read import open_cut
+
+    path = corpus / "edl" / "fcpxml" / "fcpx_event.fcpxml"
+    cut = to_cut(open_cut(path), "OpenTimeline_Project 1")
+    assert cut.title == "OpenTimeline_Project 1" and "several-sequences" not in {c.code for c in cut.caveats}
+    with pytest.raises(InterchangeError, match="no sequence named 'Other'; the file holds 'OpenTimeline_Project', "
+                                                "'OpenTimeline_Project 1'"):
+        to_cut(open_cut(path), "Other")
