@@ -133,3 +133,22 @@ def test_timeline_refuses_an_unknown_format_and_its_own_inputs(run_cli, tmp_path
     assert result.exit_code == 2
     result = run_cli("timeline", str(project), "-o", str(tmp_path / "cut.edl"))
     assert result.exit_code == 0 and (tmp_path / "cut.edl").exists(), result
+
+
+def test_a_still_becomes_an_image_and_a_source_at_another_rate_is_said(run_cli, cut: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from PIL import Image
+
+    from filmkit.project import load_project
+
+    (tmp_path / "media").mkdir()
+    Image.new("RGB", (32, 32), "green").save(tmp_path / "media" / "closing.png")
+    plain_clip(tmp_path / "media" / "opening.mov", seconds=4, rate="30", timecode="01:00:00:00")
+    result = run_cli("import", str(cut), "--media", str(tmp_path / "media"), "--fps", "25")
+    assert result.exit_code == 0, result
+    assert f"[frame-rate] {(tmp_path / 'media' / 'opening.mov').resolve()} is 30 fps and the project 25" in result.stderr
+    project = load_project(tmp_path / "cut.yaml").project
+    assert [(e.media, e.image, e.duration) for e in project.cut] == [("R001", None, None), (None, "media/closing.png", "00:00:01:00")]
+    assert project.cut[0].in_ == "00:00:00:00" and project.cut[0].out == "00:00:01:00"
+    strict = run_cli("import", str(cut), "--media", str(tmp_path / "media"), "--fps", "25", "--strict",
+                     "-o", str(tmp_path / "strict.yaml"))
+    assert strict.exit_code == 2 and "[frame-rate]" in strict.stderr and not (tmp_path / "strict.yaml").exists()

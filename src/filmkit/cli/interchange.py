@@ -22,14 +22,17 @@ def _rate(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Fr
 
 
 def _size(_ctx: click.Context, _param: click.Parameter, value: str | None) -> tuple[int, int] | None:
-    from filmkit.project.schema import _parse_size
+    from pydantic import TypeAdapter, ValidationError
+
+    from filmkit.project.schema import FrameSize
 
     if value is None:
         return None
     try:
-        return tuple(_parse_size(value))  # type: ignore[return-value]
-    except ValueError as exc:
-        raise click.BadParameter(str(exc)) from None
+        size = TypeAdapter(FrameSize).validate_python(value)
+    except ValidationError as exc:
+        raise click.BadParameter(str(exc.errors()[0]["msg"]).removeprefix("Value error, ")) from None
+    return size.width, size.height
 
 
 @cli.command(name="import")

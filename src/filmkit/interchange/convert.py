@@ -16,7 +16,7 @@ from filmkit.errors import InterchangeError
 from filmkit.interchange import edl, names, tracks
 from filmkit.interchange.tracks import frames
 from filmkit.interchange.dissolves import fix_dissolves
-from filmkit.interchange.model import At, Caveat, Cut, CutBed, CutEvent, Origin, SourceRef
+from filmkit.interchange.model import At, Caveat, Cut, CutBed, CutEvent, Origin
 from filmkit.interchange.read import Opened, otio_module
 from filmkit.interchange.sources import bed_from, event_from, ref_of, speed_caveats
 from filmkit.timecode import format_timecode

@@ -53,6 +53,12 @@ class EdlEvent:
         return self.channel.upper().startswith(("V", "B")) or "/V" in self.channel.upper()
 
 
+def looks_like_edl(text: str) -> bool:
+    """The start of a file that is an EDL whatever its extension (Premiere saves .txt too)."""
+    first = text.lstrip().splitlines()[0] if text.strip() else ""
+    return first.startswith(("TITLE:", "FCM:")) or bool(_EVENT.match(first))
+
+
 def decode(path: Path, raw: bytes) -> tuple[str, Caveat | None]:
     """EDLs are ASCII by the standard and in any legacy encoding in practice (clip names)."""
     try:

@@ -15,7 +15,7 @@ from filmkit.errors import FilmkitError, InterchangeError
 from filmkit.interchange.convert import to_cut
 from filmkit.interchange.files import check_target, write_atomic
 from filmkit.interchange.link import Found, Linker, MediaIndex, media_rate, project_rate
-from filmkit.interchange.model import At, Caveat, Cut, CutEvent
+from filmkit.interchange.model import At, Caveat, Cut, CutBed, CutEvent
 from filmkit.interchange.read import open_cut
 from filmkit.interchange.tracks import check_rate
 from filmkit.interchange.yaml_out import BedOut, EventOut, render_yaml
@@ -92,7 +92,7 @@ def _event_out(cut: Cut, event: CutEvent, path: Path | None, linker: Linker, fps
     return EventOut("media", media=str(found.path), offset=found.offset, **common)  # type: ignore[arg-type]
 
 
-def _bed_out(cut: Cut, bed, path: Path | None, linker: Linker, fps: Fraction) -> BedOut | None:  # type: ignore[no-untyped-def]
+def _bed_out(cut: Cut, bed: CutBed, path: Path | None, linker: Linker, fps: Fraction) -> BedOut | None:
     if path is None:
         return None
     frames, _ = _at_fps(bed.frames, cut.rate, fps)

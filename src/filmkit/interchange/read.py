@@ -58,7 +58,7 @@ def format_of(path: Path, head: bytes) -> str:
     if path.suffix.lower() in FORMATS:
         return FORMATS[path.suffix.lower()][0]
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:400].decode("latin-1")
-    if text.startswith("TITLE:") or text.startswith("FCM:") or edl._EVENT.match(text.splitlines()[0] if text else ""):
+    if edl.looks_like_edl(text):
         return "cmx_3600"
     if "<xmeml" in text:
         return "fcp_xml"
