@@ -223,3 +223,17 @@ def test_a_file_with_several_sequences_imports_the_one_named(corpus: Path) -> No
     with pytest.raises(InterchangeError, match="no sequence named 'Other'; the file holds 'OpenTimeline_Project', "
                                                 "'OpenTimeline_Project 1'"):
         to_cut(open_cut(path), "Other")
+
+
+def test_the_card_and_subtitles_come_back_relative_to_the_new_project(project: Path) -> None:
+    (project.parent / "subs").mkdir()
+    (project.parent / "subs" / "en.srt").write_text("1\n00:00:00,000 --> 00:00:01,000\nHello\n")
+    text = project.read_text().replace("card:", "subtitles:\n  files: {en: subs/en.srt}\ncard:\n  logo: still.png")
+    project.write_text(text)
+    export_timeline(project, project.parent / "cut.otio")
+    (project.parent / "elsewhere").mkdir()
+    done = import_cut(project.parent / "cut.otio", project.parent / "elsewhere" / "edit.yaml", ImportOptions())
+    again = load_project(done.output).project
+    assert again.subtitles is not None and again.subtitles.files == {"en": "../subs/en.srt"}
+    assert again.card is not None and again.card.logo == "../still.png"
+    assert load_project(done.output).resolve(again.card.logo) == (project.parent / "still.png").resolve()

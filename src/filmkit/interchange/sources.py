@@ -12,7 +12,8 @@ from filmkit.interchange.model import Caveat, CutBed, CutEvent, Origin, SourceRe
 from filmkit.interchange.tracks import at, frames, plain
 
 BLACK = "#000000"
-INTERNAL_KEYS = ("kind", "media", "color", "line")
+EVENT_SETTINGS = ("gain_db", "focus")  # filmkit-only keys an OTIO clip carries back (metadata["filmkit"])
+BED_SETTINGS = ("gain_db", "fade_in", "fade_out")
 
 
 def local_path(url: str | None) -> str | None:
@@ -44,7 +45,7 @@ def event_from(otio: Any, span: Any, origin: Origin, transition: str | None, joi
     """The event a track item plays for `span.frames` frames (its transitions' frames included)."""
     item = span.item
     own = plain((item.metadata or {}).get("filmkit") or {})
-    settings = {key: value for key, value in own.items() if key not in INTERNAL_KEYS}
+    settings = {key: value for key, value in own.items() if key in EVENT_SETTINGS}
     common = dict(transition=transition, transition_frames=join, name=item.name or None, settings=settings)
     if isinstance(item, otio.schema.Gap):
         return CutEvent("color", span.frames, origin, color=BLACK, **{**common, "name": None})
@@ -89,7 +90,7 @@ def bed_from(otio: Any, span: Any, rate: Fraction, track: int, caveats: list[Cav
     fade_out = frames(span.after.in_offset + span.after.out_offset, rate) if span.after is not None else 0
     own = plain((item.metadata or {}).get("filmkit") or {})
     return CutBed(ref_of(otio, item), span.record, at(start), span.frames, origin, fade_in, fade_out,
-                  {key: value for key, value in own.items() if key not in INTERNAL_KEYS})
+                  {key: value for key, value in own.items() if key in BED_SETTINGS})
 
 
 def speed_caveats(otio: Any, item: Any, origin: Origin, path: Path) -> list[Caveat]:

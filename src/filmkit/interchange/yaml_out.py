@@ -109,7 +109,7 @@ def render_yaml(cut: Cut, fps: Fraction, size: tuple[int, int], media: dict[str,
         doc["music"] = music
     for section in ("subtitles", "card", "exports"):
         if isinstance(restored.get(section), dict):
-            doc[section] = restored[section]
+            doc[section] = _rebased(section, restored[section], restored.get("folder"), folder)
     doc.yaml_set_start_comment("\n".join(header))
     yaml = YAML()
     yaml.indent(mapping=2, sequence=4, offset=2)
@@ -117,6 +117,27 @@ def render_yaml(cut: Cut, fps: Fraction, size: tuple[int, int], media: dict[str,
     out = io.StringIO()
     yaml.dump(doc, out)
     return out.getvalue()
+
+
+def _rebased(section: str, data: dict[str, Any], origin: object, folder: Path) -> dict[str, Any]:
+    """A card's logo and background, subtitle files and folder, relative to the new project file."""
+    if not isinstance(origin, str) or Path(origin) == folder:
+        return data
+    data = dict(data)
+
+    def move(value: object) -> object:
+        return _relative(Path(origin) / value, folder) if isinstance(value, str) and value else value
+
+    if section == "card":
+        data["logo"] = move(data.get("logo")) if data.get("logo") else data.get("logo")
+        background = str(data.get("background", ""))
+        if background and not background.startswith("#") and background != "blur" and "." in background:
+            data["background"] = move(background)
+    if section == "subtitles":
+        if data.get("dir"):
+            data["dir"] = move(data["dir"])
+        data["files"] = {lang: move(file) for lang, file in (data.get("files") or {}).items()}
+    return {key: value for key, value in data.items() if value is not None}
 
 
 def _relative(path: Path, folder: Path) -> str:
