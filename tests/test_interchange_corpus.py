@@ -26,7 +26,7 @@ IMPORTS = [
     ("cmx3600/otio-cmx3600-adapter/dissolve_test.edl", 3, 0, ['fps-guessed']),
     ("cmx3600/otio-cmx3600-adapter/dissolve_test_2.edl", 3, 0, ['fps-guessed']),
     ("cmx3600/otio-cmx3600-adapter/dissolve_test_3.edl", 4, 0, ['fps-guessed']),
-    ("cmx3600/otio-cmx3600-adapter/dissolve_test_4.edl", 8, 0, ['fps-guessed']),
+    ("cmx3600/otio-cmx3600-adapter/dissolve_test_4.edl", 6, 0, ['fps-guessed']),
     ("cmx3600/otio-cmx3600-adapter/gap_test.edl", 5, 0, ['fps-guessed']),
     ("cmx3600/otio-cmx3600-adapter/no_spaces_test.edl", 9, 0, ['fps-guessed', 'markers']),
     ("cmx3600/otio-cmx3600-adapter/nucoda_example.edl", 2, 0, ['fps-guessed']),

@@ -140,3 +140,19 @@ def _shift_record(line: str) -> str:
 
 def _times(event: edl.EdlEvent) -> tuple[str, ...]:
     return (event.edit, event.src_in, event.src_out, event.rec_in, event.rec_out)
+
+
+def test_a_dissolve_line_with_the_incoming_reel_carries_the_previous_event_on(tmp_path: Path) -> None:
+    """Some systems write the zero-length line with the incoming reel and the outgoing clip's out
+    point: the outgoing side is then the previous event carried on, not a third source."""
+    cut = write_edl(tmp_path / "carry.edl", [
+        "001  R100     V     C        01:00:00:00 01:00:01:00 01:00:00:00 01:00:01:00",
+        "* FROM CLIP NAME:  first",
+        "002  R200     V     C        01:00:01:00 01:00:01:00 01:00:01:00 01:00:01:00",
+        "002  R200     V     D    012 01:00:05:00 01:00:06:00 01:00:01:00 01:00:02:00",
+        "* FROM CLIP NAME:  first",
+        "* TO CLIP NAME:  second",
+    ], False)
+    events = to_cut(open_cut(cut, Fraction(25))).events
+    assert [(e.name, e.frames, e.source_in.frames if e.source_in else None, e.transition_frames) for e in events] == [
+        ("first", 37, 90000, 0), ("second", 25, 90125, 12)]

@@ -3,8 +3,9 @@
 A CMX dissolve is two lines with one event number: a zero-length cut naming the outgoing
 source, then the `D` line naming the incoming one, with `* FROM CLIP NAME` (outgoing) and
 `* TO CLIP NAME` (incoming) comments under it. The reader drops the zero-length line, so an
-outgoing source that is not the previous event carried on is lost, and it links the incoming
-clip to the `* FROM CLIP:` path, which is the outgoing clip's media. Here the incoming clip
+outgoing source that is not the previous event carried on (its timecode does not continue from
+that event's out point) is lost, and it links the incoming clip to the `* FROM CLIP:` path,
+which is the outgoing clip's media. Here the incoming clip
 gets its own name and path (or none, so that it is linked by name), and a lost outgoing
 source comes back as a zero-length clip that the transition's frames extend.
 """
@@ -69,9 +70,11 @@ def _lost_outgoing(otio: Any, track: Any, index: int, line: edl.EdlEvent, rate: 
     if isinstance(previous, otio.schema.Clip) and previous.source_range is not None:
         reel = previous.metadata.get("cmx_3600", {}).get("reel")
         end = round(previous.source_range.end_time_exclusive().value_rescaled_to(float(rate)))
-        same = (reel or "AX") == start.reel and end == source_in
         named = line.comments.get("FROM CLIP NAME")
-        if same and (start.reel != "AX" or not named or named == previous.name):
+        # Some systems give the zero-length line the incoming reel (as in #1328's example): a
+        # source that carries on from the previous event's out point is that event carried on.
+        same_reel = start.reel in ((reel or "AX"), line.reel) and (start.reel != "AX" or not named or named == previous.name)
+        if end == source_in and (same_reel or named == previous.name):
             return None
     zero = otio.opentime.TimeRange(otio.opentime.RationalTime(source_in, float(rate)),
                                    otio.opentime.RationalTime(0, float(rate)))
