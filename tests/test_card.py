@@ -39,7 +39,7 @@ SAMPLES = {
 }
 VERSIONS = {"en": ["en"], "ar": ["ar"], "hi": ["hi"], "zh": ["zh"], "en+ru": ["en", "ru"]}
 SIZES = [(1920, 1080), (1080, 1080), (1080, 1350), (1080, 1920)]
-# Meta's Reels safe zone on a 1080x1920 frame: PLATFORMS.md, "9:16 safe zones".
+# Meta's Reels safe zone on a 1080x1920 frame: docs/platforms.md, Instagram and Facebook.
 REELS = SafeArea(top=0.14, bottom=0.35, left=0.06, right=0.06)
 LONG = ("Love always wins, even when the medal is gold and the one she loves is far away in the stands and "
         "she cannot run to them, cannot celebrate, cannot say it out loud; still, in the end, love always wins.")

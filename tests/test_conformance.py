@@ -10,14 +10,11 @@ import pytest
 
 from conftest import ffmpeg
 from filmkit.media.loudness import Loudness, parse_ebur128_summary
-from filmkit.platform.conformance import (
-    measure_file_loudness as measure_loudness,
-    read_gop,
-    top_level_boxes,
-    verify_against_preset,
-)
+from filmkit.media.mp4 import top_level_boxes
+from filmkit.media.probe import read_gop
+from filmkit.platform.conformance import measure_file_loudness as measure_loudness, verify_against_preset
 from filmkit.errors import MediaError
-from filmkit.platform.presets import Preset
+from filmkit.platform.preset import Preset
 
 FPS = Fraction(25)
 FRAMES = 50  # 2 s

@@ -25,7 +25,8 @@ from ruamel.yaml import YAML
 from conftest import ffmpeg, make_clip, read_frames, write_project
 from filmkit.render.composition import compose
 from filmkit.render.settings import subtitle_safe_area
-from filmkit.platform.conformance import measure_file_loudness as measure_loudness, top_level_boxes, verify_against_preset
+from filmkit.media.mp4 import top_level_boxes
+from filmkit.platform.conformance import measure_file_loudness as measure_loudness, verify_against_preset
 from filmkit.export.manifest import export_lock, sha256_file
 from filmkit.platform.presets import load_preset, packaged_presets_dir
 from filmkit.media.probe import count_video_frames, probe

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from conftest import make_clip, read_frames, write_project
+from test_export import tiny_preset
 
 RUSSIAN = """1
 00:00:00,200 --> 00:00:01,800
@@ -97,3 +98,11 @@ def test_without_a_card_a_project_without_subtitles_refuses_a_language(run_cli, 
     result = run_cli("render", str(edit), "--lang", "en", "-o", str(tmp_path / "en.mp4"))
     assert result.exit_code == 2, result
     assert "no subtitles for language 'en'; this project has: none" in result.stderr
+
+
+def test_a_platform_render_without_a_language_ends_on_the_first_card(run_cli, tmp_path: Path, grey: Path) -> None:  # type: ignore[no-untyped-def]
+    edit = project(tmp_path, grey, files=None)
+    tiny_preset(tmp_path, "tiny-landscape", "youtube-1080p", (320, 180))
+    result = run_cli("render", str(edit), "--platform", "tiny-landscape", "-o", str(tmp_path / "master.mp4"))
+    assert result.exit_code == 0, result.stderr
+    assert len(read_frames(tmp_path / "master.mp4")) == 75

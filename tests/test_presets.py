@@ -11,16 +11,9 @@ from typing import Any
 import pytest
 
 from filmkit.errors import PresetError
-from filmkit.platform.presets import (
-    Preset,
-    PresetOrigin,
-    available_presets,
-    describe,
-    load_preset,
-    packaged_presets_dir,
-    source_keys,
-    user_presets_dir,
-)
+from filmkit.platform.describe import describe, source_keys
+from filmkit.platform.preset import Preset, PresetOrigin
+from filmkit.platform.presets import available_presets, load_preset, packaged_presets_dir, user_presets_dir
 from filmkit.project.load import read_yaml
 
 PACKAGED = ("youtube-1080p", "youtube-shorts", "instagram-feed-1x1", "instagram-feed-4x5", "instagram-reel",
@@ -133,7 +126,7 @@ def test_unpublished_numbers_say_so() -> None:
     assert "Google publishes none" in youtube.note("loudness.integrated_lufs")
 
 
-# The numbers of PLATFORMS.md, held against the data so an edit that drifts from the sources fails.
+# The numbers of docs/platforms.md, held against the data so an edit that drifts from the sources fails.
 @pytest.mark.parametrize(
     ("name", "size", "fps", "seconds", "max_mb", "gop_seconds"),
     [
@@ -172,7 +165,7 @@ def test_safe_areas_of_vertical_presets() -> None:
     story = load_preset("instagram-story").safe_area.text
     assert (story.top, story.bottom) == (0.14, 0.20)
     assert load_preset("tiktok").safe_area.text.right > load_preset("tiktok").safe_area.text.left
-    # The usable band of a 1080x1920 Reel, as PLATFORMS.md gives it: y 269-1248, 65 px sides.
+    # The usable band of a 1080x1920 Reel, as docs/platforms.md gives it: y 269-1248, 65 px sides.
     assert load_preset("instagram-reel").safe_area.text.box(1080, 1920) == (65, 269, 1015, 1248)
 
 

@@ -128,7 +128,7 @@ def test_sample_project_renders_its_cut(small_sample: Path) -> None:
 
 def test_sample_project_plans_its_whole_export_matrix(small_sample: Path) -> None:
     """Every exported language has its subtitles and card text, every platform takes the film."""
-    from filmkit.export.batch import plan_export
+    from filmkit.export.matrix import plan_export
 
     plan = plan_export(small_sample)
     langs = {output.lang for output in plan.outputs}

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from filmkit.card.model import RGBA, Box, PlacedText, parse_color
 from filmkit.card.typeset import load_font
+from filmkit.text.measure import shaping_options
 from filmkit.errors import FilmkitError, MediaError
 
 if TYPE_CHECKING:
@@ -124,7 +125,17 @@ def pillow_mask(line: PlacedText) -> tuple[PILImage.Image, tuple[int, int]]:
     left, top, right, bottom = line.box
     left, top = max(0, left - pad), max(0, top - pad)
     mask = Image.new("L", (right + pad - left, bottom + pad - top), 0)
+    draw = ImageDraw.Draw(mask)
+    if len(line.runs) > 1:  # several faces: each run at its place, left to right, in its direction
+        raqm = line.engine == "raqm"
+        x = line.x - left - sum(run.width for run in line.runs) * {"l": 0.0, "m": 0.5, "r": 1.0}[line.align]
+        for run in line.runs:
+            face = load_font(str(run.font.path), run.font.index, line.size, line.weight, raqm)
+            draw.text((x, line.baseline - top), run.text, fill=255, font=face, anchor="ls", stroke_width=line.stroke,
+                      stroke_fill=255, **shaping_options(run.direction, line.lang, raqm))
+            x += run.width
+        return mask, (left, top)
     options = {"language": line.lang} if line.engine == "raqm" else {}
-    ImageDraw.Draw(mask).text((line.x - left, line.baseline - top), line.text, fill=255, font=font,
-                              anchor=f"{line.align}s", stroke_width=line.stroke, stroke_fill=255, **options)
+    draw.text((line.x - left, line.baseline - top), line.text, fill=255, font=font,
+              anchor=f"{line.align}s", stroke_width=line.stroke, stroke_fill=255, **options)
     return mask, (left, top)

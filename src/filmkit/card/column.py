@@ -13,7 +13,7 @@ from typing import Literal
 from filmkit.card.frame import Frame
 from filmkit.card.model import RGBA, faded
 from filmkit.card.typeset import Fit, Style, Styles, Typesetter, fit_text
-from filmkit.text.fonts import RTL_SCRIPTS
+from filmkit.text.runs import paragraph_direction
 
 MIN_TAGLINE = 0.55  # below this fraction of its size a tagline wraps into more lines instead
 HASHTAG = 0.40  # hashtag em, fraction of the tagline's full size
@@ -48,7 +48,8 @@ class CardText:
     @property
     def rtl(self) -> bool:
         """Whether the main tagline reads right to left (the lockup is then mirrored)."""
-        return self.styles[(0, "tagline")][1].script in RTL_SCRIPTS
+        text, style = self.styles[(0, "tagline")]
+        return paragraph_direction(text, style.lang) == "rtl"
 
     def each_once(self, role: str) -> list[tuple[str, Style]]:
         """Hashtags or URLs of both languages, each once (a bilingual card usually shares them)."""

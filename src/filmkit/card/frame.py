@@ -16,7 +16,7 @@ from filmkit.platform.safearea import SafeArea
 
 # Without a platform's figures: the title-safe area of SMPTE ST 2046-1 (90% of width and height,
 # the same as EBU R 95's graphics-safe area), and for 9:16 the BBC Subtitle Guidelines' "central
-# 75% of the height and 90% of the width" (PLATFORMS.md, 9:16 safe zones).
+# 75% of the height and 90% of the width" (docs/platforms.md, Encoding choices no platform dictates: safe areas).
 TITLE_SAFE = SafeArea(top=0.05, bottom=0.05, left=0.05, right=0.05)
 TITLE_SAFE_VERTICAL = SafeArea(top=0.125, bottom=0.125, left=0.05, right=0.05)
 

@@ -128,10 +128,11 @@ class Composer:
         fit, style, setter = item.fit, item.style, self.text.setter
         baseline0 = top - fit.top
         placed = []
-        for i, (text, ink) in enumerate(zip(fit.lines, fit.inks)):
+        runs = fit.runs or tuple(() for _ in fit.lines)
+        for i, (text, ink, line_runs) in enumerate(zip(fit.lines, fit.inks, runs)):
             box = (x + ink[0], baseline0 + ink[1], x + ink[2], baseline0 + ink[3])
             placed.append(PlacedText(
                 text, item.role, style.lang, style.script, style.font, fit.size, style.weight,
                 setter.stroke(style, fit.size), x, baseline0 + i * fit.advance, align,  # type: ignore[arg-type]
-                item.color, box, item.limit, setter.engine(style)))
+                item.color, box, item.limit, setter.engine(style), line_runs))
         return placed

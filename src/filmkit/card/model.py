@@ -12,6 +12,7 @@ from typing import Literal
 
 from filmkit.errors import FilmkitError
 from filmkit.text.fonts import FontChoice
+from filmkit.text.layout import Run
 
 Box = tuple[int, int, int, int]  # left, top, right, bottom; right and bottom exclusive, in pixels
 RGBA = tuple[int, int, int, int]
@@ -67,6 +68,7 @@ class PlacedText:
     box: Box
     limit: int  # widest this line may be drawn
     engine: Literal["raqm", "basic", "libass"]
+    runs: tuple[Run, ...] = ()  # left to right, each in its own face (drawn one by one when several)
 
 
 @dataclass(frozen=True)

@@ -10,14 +10,18 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from filmkit.card.linebreak import Unit, balanced_breaks, break_options, fewest_lines, join_units
+from filmkit.card.linebreak import paragraph_for
 from filmkit.card.model import Box, CardContent
 from filmkit.errors import FilmkitError
-from filmkit.text.fonts import FontChoice, choose_font, dominant_script, missing_glyphs
+from filmkit.text.faces import FaceSet
+from filmkit.text.fonts import FontChoice, dominant_script
+from filmkit.text.layout import Run
+from filmkit.text.measure import axis_name, load_font, shaping_options
+from filmkit.text.runs import itemize, missing
 
 if TYPE_CHECKING:
     from PIL import ImageFont
@@ -32,21 +36,24 @@ LEADING = {"latin": 1.1, "greek": 1.1, "cyrillic": 1.1}  # baseline to baseline,
 
 @dataclass(frozen=True)
 class Style:
-    """How one text element is set: face, language, script and weight."""
+    """How one text element is set: face (of its main script), language, script and weight;
+    `faces` gives every run of the text its own face (the engine's choice)."""
 
     font: FontChoice
     lang: str
     script: str
     weight: int
+    faces: FaceSet = field(compare=False, repr=False, default_factory=lambda: FaceSet("en"))
 
 
 Styles = dict[tuple[int, str], tuple[str, Style]]  # (content index, role) -> (text, style)
 
 
 def choose_styles(contents: tuple[CardContent, ...], override: str | None, project_dir: Path | None) -> Styles:
-    """(content index, role) -> (text, style); the font is chosen per text as for subtitles."""
+    """(content index, role) -> (text, style); faces per run as for subtitles (`FaceSet`)."""
     styles: Styles = {}
     for index, content in enumerate(contents):
+        faces = FaceSet(content.lang, override, project_dir, setting="card.font")
         roles = {"tagline" if index == 0 else "tagline2": content.tagline, "hashtag": content.hashtag,
                  "url": content.url}
         for role, text in roles.items():
@@ -54,18 +61,19 @@ def choose_styles(contents: tuple[CardContent, ...], override: str | None, proje
                 continue
             script = dominant_script(text, content.lang)
             try:
-                face = choose_font(script, content.lang, override, project_dir)
+                face = faces.face(script)
+                spans = itemize(text, faces)
             except FilmkitError as exc:
-                raise FilmkitError(f"card ({content.lang}): {exc.message.replace('subtitles.style.font', 'card.font')}"
-                                   ) from None
-            missing = missing_glyphs(text, [face])
-            if missing:
-                shown = ", ".join(f"{char!r} (U+{ord(char):04X})" for char in missing[:6])
+                raise FilmkitError(f"card ({content.lang}): {exc.message}") from None
+            lacking = missing(spans)
+            if lacking:
+                shown = ", ".join(f"{char!r} (U+{ord(char):04X})" for char in lacking[:6])
+                used = ", ".join(sorted({f"{s.font.family} ({s.font.path.name})" for s in spans}))
                 raise FilmkitError(
-                    f"card.text.{content.lang}.{role}: {shown} cannot be drawn with {face.family} ({face.path.name}), "
-                    f"the font filmkit uses for {script} text in {content.lang!r}. Replace the character, or set "
-                    "card.font to a .ttf/.otf file that has it")
-            styles[(index, role)] = (text, Style(face, content.lang, script, WEIGHTS[role]))
+                    f"card.text.{content.lang}.{role}: {shown} cannot be drawn with {used}, the font(s) filmkit "
+                    f"uses for this text in {content.lang!r}. Replace the character, or set card.font to a "
+                    ".ttf/.otf file that has it")
+            styles[(index, role)] = (text, Style(face, content.lang, script, WEIGHTS[role], faces))
     return styles
 
 
@@ -78,6 +86,7 @@ class Fit:
     advance: int  # baseline to baseline
     inks: tuple[Box, ...]
     below_minimum: bool
+    runs: tuple[tuple[Run, ...], ...] = ()  # each line's runs, left to right
 
     @property
     def width(self) -> int:
@@ -126,26 +135,20 @@ class Typesetter:
         return _ink(self.font(style, size), text, f"{align}s", self.stroke(style, size),
                     style.lang if self.engine(style) == "raqm" else None)
 
-
-@functools.lru_cache(maxsize=256)
-def load_font(path: str, index: int, size: int, weight: int, raqm: bool) -> ImageFont.FreeTypeFont:
-    """A face at one size and weight; variable fonts are set on their weight axis."""
-    from PIL import ImageFont
-
-    layout = ImageFont.Layout.RAQM if raqm else ImageFont.Layout.BASIC
-    face = ImageFont.truetype(path, size=max(size, 1), index=index, layout_engine=layout)
-    try:
-        axes = face.get_variation_axes()
-    except OSError:  # not a variable font
-        return face
-    values = []
-    for axis in axes:
-        if _axis_name(axis) in ("weight", "wght"):
-            values.append(min(max(weight, axis["minimum"]), axis["maximum"]))
-        else:
-            values.append(axis["default"])
-    face.set_variation_by_axes(values)
-    return face
+    def ink_runs(self, style: Style, size: int, runs: Sequence[Run], align: str) -> Box:
+        """Ink box of a line of several runs (each in its own face), relative to its anchor."""
+        raqm = self.engine(style) == "raqm"
+        stroke = self.stroke(style, size)
+        x = -sum(run.width for run in runs) * {"l": 0.0, "m": 0.5, "r": 1.0}[align]
+        boxes = []
+        for run in runs:
+            font = load_font(str(run.font.path), run.font.index, size, style.weight, raqm)
+            left, top, right, bottom = font.getbbox(run.text, anchor="ls", stroke_width=stroke,
+                                                    **shaping_options(run.direction, style.lang, raqm))
+            boxes.append((x + left, top, x + right, bottom))
+            x += run.width
+        return (math.floor(min(b[0] for b in boxes)), math.floor(min(b[1] for b in boxes)),
+                math.ceil(max(b[2] for b in boxes)), math.ceil(max(b[3] for b in boxes)))
 
 
 @functools.lru_cache(maxsize=64)
@@ -156,12 +159,7 @@ def _has_weight_axis(path: str, index: int) -> bool:
         axes = ImageFont.truetype(path, size=10, index=index).get_variation_axes()
     except OSError:  # not a variable font
         return False
-    return any(_axis_name(axis) in ("weight", "wght") for axis in axes)
-
-
-def _axis_name(axis: dict) -> str:  # type: ignore[type-arg]
-    name = axis["name"]
-    return (name.decode("ascii", "replace") if isinstance(name, bytes) else str(name)).lower()
+    return any(axis_name(axis) in ("weight", "wght") for axis in axes)
 
 
 @functools.lru_cache(maxsize=8192)
@@ -178,67 +176,58 @@ def _ink(font: ImageFont.FreeTypeFont, text: str, anchor: str, stroke: float, la
 
 def fit_text(setter: Typesetter, style: Style, text: str, *, nominal: float, minimum: float, max_width: float,
              max_height: float, max_lines: int, one_line_floor: float = 1.0, align: str = "m") -> Fit:
-    """Set `text` as large as possible within the box.
+    """Set `text` as large as possible within the box, broken by the text engine.
 
     In order of preference: one line down to `one_line_floor` x nominal; up to `max_lines`
     balanced lines down to `minimum`; more lines at `minimum`; smaller sizes (a last resort
     that guarantees the text never overflows).
     """
-    options = break_options(text, style.script)
-    reference = 200
-    ref_sep = setter.length(style, reference, " ")
+    paragraph = paragraph_for(style, text, setter.engine(style) == "raqm")
     leading = LEADING.get(style.script, 1.3)
     sizes = _sizes(nominal, minimum)
 
-    def attempt(units: tuple[Unit, ...], size: int, count: int, below: bool) -> Fit | None:
-        scale = size / reference
-        widths = [setter.length(style, reference, unit) * scale for _, unit in units]
-        breaks = balanced_breaks(units, widths, ref_sep * scale, count)
-        if breaks is None:
-            return None
-        lines, start = [], 0
-        for end in breaks:
-            lines.append(join_units(units[start:end]).strip())
-            start = end
+    def attempt(size: int, count: int, below: bool) -> Fit | None:
         if (count - 1) * leading * size > max_height:
             return None
-        if any(setter.length(style, size, line) > max_width for line in lines):
+        width = max_width - 2 * setter.stroke(style, size)
+        lines = paragraph.lines(size, width, count)
+        if lines is None or any(setter.length(style, size, line.text) > max_width
+                                for line in lines if len(line.runs) == 1):
             return None
-        inks = [setter.ink(style, size, line, align) for line in lines]
+        runs = tuple(line.visual_runs() for line in lines)
+        inks = [setter.ink(style, size, line.text, align) if len(line.runs) == 1
+                else setter.ink_runs(style, size, line_runs, align) for line, line_runs in zip(lines, runs)]
         advance = round(leading * size)
         for upper, lower in zip(inks, inks[1:]):  # tall marks and descenders never touch
             advance = max(advance, upper[3] - lower[1] + round(0.08 * size))
         placed = tuple((l, t + i * advance, r, b + i * advance) for i, (l, t, r, b) in enumerate(inks))
-        fit = Fit(size, tuple(lines), advance, placed, below)
+        fit = Fit(size, tuple(line.text for line in lines), advance, placed, below, runs)
         return fit if fit.height <= max_height else None
 
-    def needed(units: tuple[Unit, ...], size: int) -> int | None:
-        scale = size / reference
-        widths = [setter.length(style, reference, unit) * scale for _, unit in units]
-        return fewest_lines(units, widths, ref_sep * scale, max_width)
+    def needed(size: int) -> int | None:
+        return paragraph.fewest(size, max_width - 2 * setter.stroke(style, size))
 
-    def tries(units: tuple[Unit, ...], size: int, counts: Sequence[int], below: bool = False) -> Fit | None:
+    def tries(size: int, counts: Sequence[int], below: bool = False) -> Fit | None:
         for count in counts:
-            fit = attempt(units, size, count, below)
+            fit = attempt(size, count, below)
             if fit is not None:
                 return fit
         return None
 
-    for units in options:
-        for size in (s for s in sizes if s >= nominal * one_line_floor):
-            if needed(units, size) == 1 and (fit := tries(units, size, [1])):
-                return fit
-        for size in sizes:
-            count = needed(units, size)
-            if count is not None and count <= max_lines and (fit := tries(units, size, range(count, max_lines + 1))):
-                return fit
-    units, size = options[-1], sizes[-1]
-    count = needed(units, size)
-    if count is not None and (fit := tries(units, size, range(max(count, max_lines + 1), count + 3))):
+    for size in (s for s in sizes if s >= nominal * one_line_floor):
+        if needed(size) == 1 and (fit := tries(size, [1])):
+            return fit
+    for size in sizes:
+        count = needed(size)
+        if count is not None and count <= max_lines and (fit := tries(size, range(count, max_lines + 1))):
+            return fit
+    size = sizes[-1]
+    count = needed(size)
+    if count is not None and (fit := tries(size, range(max(count, max_lines + 1), count + 3))):
         return fit
     for size in _sizes(size * 0.94, 1):
-        count = needed(units, size)
-        if count is not None and (fit := tries(units, size, range(count, count + 3), True)):
+        count = needed(size)
+        if count is not None and (fit := tries(size, range(count, count + 3), True)):
             return fit
     raise FilmkitError(f"card.text.{style.lang}: {text[:40]!r} cannot fit a {max_width:.0f}x{max_height:.0f} "
                        "pixel box at any size; use a larger frame or a smaller safe area")

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from filmkit.cli.app import PROJECT_FILE, cli
 from filmkit.errors import FilmkitError
 from filmkit.project import LoadedProject, Timeline
+
+if TYPE_CHECKING:
+    from filmkit.export.batch import ExportPlan
 
 
 @cli.command()
@@ -31,14 +35,29 @@ def check(project_file: Path) -> None:
     if loaded.project.card is not None and timeline.card is not None:
         click.echo(f"  card: {format_seconds(timeline.card.frames, timeline.fps)}, in {', '.join(loaded.project.card.text)}")
     if loaded.project.exports is not None:
-        from filmkit.export.batch import plan_export
+        from filmkit.export.matrix import plan_export
 
         plan = plan_export(project_file, checked=(loaded, timeline, media))
         platforms = sorted({output.platform for output in plan.outputs})
         langs = list(dict.fromkeys(output.lang for output in plan.outputs))
         click.echo(f"  exports: {len(plan.outputs)} files ({len(langs)} languages x {len(platforms)} platforms) "
                    f"into {plan.folder}")
+        _check_layout(plan)
     click.echo("OK")
+
+
+def _check_layout(plan: ExportPlan) -> None:
+    """Cues that need more lines than a platform's frame allows, listed per platform and language."""
+    from filmkit.render.layout import version_layout_findings
+    from filmkit.render.plan import plan_platform
+
+    for output in plan.outputs:
+        vertical = output.preset.video.size.height > output.preset.video.size.width
+        tracks = {output.lang: plan.tracks.get((output.lang, vertical), ())}
+        version = plan_platform(plan.loaded, plan.timeline, plan.media, output.preset, [(output.lang, output.path)],
+                                None, tracks)
+        for finding in version_layout_findings(version, output.platform):
+            click.echo(f"    {finding}")
 
 
 def _check_subtitles(loaded: LoadedProject, timeline: Timeline) -> None:

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, ContextManager
 import click
 
 if TYPE_CHECKING:  # the export machinery is imported only by the commands that use it (start-up time)
-    from filmkit.export.batch import ExportEvent, ExportPlan, OutputResult
+    from filmkit.export.batch import ExportEvent, OutputResult
+    from filmkit.export.matrix import ExportPlan
 
 
 def stderr_is_terminal() -> bool:

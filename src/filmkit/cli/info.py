@@ -90,7 +90,8 @@ def storyboard(storyboard_file: Path, force: bool) -> None:
               help="Project file or folder whose presets/ folder is searched first (default: the current folder).")
 def presets(name: str | None, project: Path | None) -> None:
     """List the platform presets, or show every value of preset NAME with its source."""
-    from filmkit.platform.presets import available_presets, describe, load_preset, summary
+    from filmkit.platform.describe import describe, summary
+    from filmkit.platform.presets import available_presets, load_preset
 
     folder = (project.parent if project.is_file() else project) if project is not None else Path.cwd()
     if name is None:

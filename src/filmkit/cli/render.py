@@ -36,7 +36,11 @@ def render(project_file: Path, output: Path | None, lang: str | None, platform: 
         plan = plan_single_platform(project_file, platform, lang, output, measure=not dry_run)
     else:
         plan = plan_render(project_file, output, lang=lang)
-    warnings = warnings_of(list(plan.tracks))
+    frame = platform or f"{plan.picture.width}x{plan.picture.height}"
+    warnings = [*warnings_of(list(plan.tracks)), *plan.layout_findings(frame)]
+    for finding in warnings:
+        if finding.code == "layout":
+            click.echo(str(finding), err=True)
     if warnings:
         click.echo(f"{len(warnings)} subtitle warning(s); `filmkit check` lists them", err=True)
     if dry_run:
@@ -71,7 +75,8 @@ def render(project_file: Path, output: Path | None, lang: str | None, platform: 
 @click.option("--force", is_flag=True, help="Render everything, even outputs that are up to date.")
 def export(project_file: Path, langs: tuple[str, ...], platforms: tuple[str, ...], jobs: int | None, force: bool) -> None:
     """Render the languages x platforms matrix of PROJECT_FILE, only what changed since the last run."""
-    from filmkit.export.batch import Outcome, plan_export, run_export
+    from filmkit.export.batch import Outcome, run_export
+    from filmkit.export.matrix import plan_export
 
     plan = plan_export(project_file, langs, platforms)
     with export_progress(plan) as on_event:

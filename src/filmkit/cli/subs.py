@@ -103,3 +103,30 @@ def subs_proof(project_file: Path, lang: str, output: Path | None) -> None:
     target = output or plan.output.with_name(f"{plan.output.stem}_proof.png")
     made = make_proof_sheet(plan, target.absolute())
     click.echo(f"Wrote {made} ({len(plan.tracks[0].cues)} cues)", err=True)
+
+
+@subs.command("layout")
+@click.argument("project_file", type=PROJECT_FILE)
+@click.option("--lang", "lang", required=True, metavar="L", help="Language to lay out (en, ru, ... or en+ru).")
+@click.option("--platform", "platform", metavar="P", help="At platform P's frame and safe area (default: the project's format).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object: frame, safe area, picture, cues, findings.")
+def subs_layout(project_file: Path, lang: str, platform: str | None, as_json: bool) -> None:
+    """Each cue's lines, faces, direction and box exactly as they will be burned."""
+    from filmkit.render.layout import layout_report
+
+    report = layout_report(project_file, lang, platform)
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        return
+    left, top, right, bottom = report.picture
+    click.echo(f"{report.frame}: {report.width}x{report.height}, picture at {left},{top}-{right},{bottom}, "
+               f"{len(report.cues)} cues")
+    for cue in report.cues:
+        faces = ", ".join(dict.fromkeys(run.font.family for line in cue.lines for run in line.runs))
+        click.echo(f"cue {cue.cue.number} [{cue.lang}] {float(cue.cue.start):.2f}-{float(cue.cue.end):.2f} s: "
+                   f"{len(cue.lines)} line(s) at {cue.font_size:.0f} px, {faces}, box {list(cue.box)}")
+        for line in cue.lines:
+            mark = "\u2190" if line.direction == "rtl" else " "
+            click.echo(f"  {mark}| {line.text}")
+    for finding in report.findings:
+        click.echo(str(finding), err=True)

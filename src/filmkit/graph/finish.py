@@ -141,7 +141,7 @@ def finish_picture(
         shift = _frames_as_pts(offset, timeline.fps)
         if offset:
             video = video.setpts(expr=f"PTS+{shift}")
-        # `ass` (not `subtitles`) so libass shapes with HarfBuzz: PLATFORMS.md pitfall 1.
+        # `ass` (not `subtitles`) so libass shapes with HarfBuzz: docs/platforms.md, ffmpeg and libass fact 1.
         video = video.ass(filename=str(version.burn.ass_file), fontsdir=str(version.burn.fonts_dir), shaping="complex")
         if offset:
             video = video.setpts(expr="PTS-STARTPTS")
@@ -245,18 +245,6 @@ def _normalize(timeline: Timeline, audio: ff.AudioStream, target: Normalization)
         measured_LRA=lra, measured_thresh=round(measured.threshold, 2),
         linear=True, print_format="summary",
     ).aresample(sample_rate=timeline.audio_rate)  # loudnorm works at 192 kHz
-
-
-def build_loudness_args(timeline: Timeline, media: Mapping[Path, MediaInfo]) -> list[str]:
-    """First pass: the film's mix measured (EBU R128 summary on stderr), sound only, nothing written.
-
-    ebur128, not loudnorm's own first pass: loudnorm misreads a short film that ends in silence
-    (a 4 s mix with a silent card read 2 dB quieter than ebur128 and its own second pass).
-    """
-    audio = film_audio(timeline, media, build_cut_audio(timeline, media))
-    measured = ff.afilter(audio, name="ebur128", input_typings=("audio",), peak="true")
-    node = ff.output(measured, filename="-", extra_options={"f": "null"})
-    return node.global_args(y=True).compile()[1:]
 
 
 def build_frames_args(

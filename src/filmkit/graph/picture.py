@@ -81,12 +81,12 @@ def _padded(video: ff.VideoStream, width: int, height: int, picture: Picture) ->
     video = video.scale(w=width, h=height, flags="bicubic").setsar(sar="1")
     if (width, height) == (picture.width, picture.height):
         return video
-    x, y = _placed(width, height, picture)
+    x, y = place_fitted(width, height, picture)
     return video.pad(width=picture.width, height=picture.height, x=x, y=y, color="black")
 
 
-def _placed(width: int, height: int, picture: Picture) -> tuple[int, int]:
-    """Top-left corner of a fitted picture: centred in the picture's box."""
+def place_fitted(width: int, height: int, picture: Picture) -> tuple[int, int]:
+    """Top-left corner of a width x height picture fitted into `picture`: centred in its box."""
     left, top, right, bottom = picture.area
     return left + (right - left - width) // 2, top + (bottom - top - height) // 2
 
@@ -124,5 +124,5 @@ def _over_blur(video: ff.VideoStream, aspect: Fraction, width: int, height: int,
         .setsar(sar="1")
     )
     front = video.scale(w=width, h=height, flags="bicubic").setsar(sar="1")
-    x, y = _placed(width, height, picture)
+    x, y = place_fitted(width, height, picture)
     return fill.overlay(front, x=x, y=y)

@@ -8,6 +8,7 @@ pipe alone would not stop it).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
@@ -17,7 +18,7 @@ import subprocess
 import sys
 import threading
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -87,39 +88,18 @@ def run_ffmpeg(
     """Run ffmpeg with `args` (everything after the binary); raise RenderError on failure."""
     argv = [ffmpeg_binary(), "-nostdin", "-hide_banner", "-nostats", "-loglevel", "level+info",
             "-progress", "pipe:1", *args]
-    log.debug("running %s", shlex.join(argv))
-    if _CANCELLED.is_set():
-        raise Interrupted(f"{what}: not started (stopping)")
-    try:
-        process = subprocess.Popen(
-            argv,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-            preexec_fn=_die_with_parent_hook(),
-            env={**_FFMPEG_ENV_DEFAULTS, **os.environ},
-        )
-    except OSError as exc:
-        raise RenderError(f"{what}: cannot start ffmpeg ({exc.strerror})", argv=argv) from None
-    stderr_tail: deque[str] = deque(maxlen=STDERR_LINES_KEPT)
-    reader = threading.Thread(target=_drain, args=(process.stderr, stderr_tail), daemon=True)
-    reader.start()
-    with _RUNNING_LOCK:
-        _RUNNING.add(process)
-    try:
-        _read_progress(process, on_progress)
-        returncode = process.wait()
-    except BaseException:
-        _stop(process)
-        reader.join(timeout=2)
-        raise
-    finally:
-        with _RUNNING_LOCK:
-            _RUNNING.discard(process)
-    reader.join(timeout=5)
-    if _CANCELLED.is_set():
-        raise Interrupted(f"{what}: stopped")
+    with _running(argv, what, stdout=subprocess.PIPE) as process:
+        stderr_tail: deque[str] = deque(maxlen=STDERR_LINES_KEPT)
+        reader = threading.Thread(target=_drain, args=(process.stderr, stderr_tail), daemon=True)
+        reader.start()
+        try:
+            _read_progress(process, on_progress)
+            returncode = process.wait()
+        except BaseException:
+            _stop(process)
+            reader.join(timeout=2)
+            raise
+        reader.join(timeout=5)
     if returncode != 0:
         tail = list(stderr_tail)
         raise RenderError(
@@ -130,20 +110,106 @@ def run_ffmpeg(
         )
 
 
-# Renders running in worker threads (a batch export): Ctrl-C reaches only the main thread,
-# which stops them all through here.
+def run_tool(args: Sequence[str], *, what: str) -> str:
+    """Run ffmpeg for a quick job (analysis, stills) and return its stderr."""
+    argv = [ffmpeg_binary(), "-nostdin", "-hide_banner", "-loglevel", "level+info", *args]
+    try:
+        with _running(argv, what, stdout=subprocess.DEVNULL) as process:
+            _out, raw = process.communicate()
+    except KeyboardInterrupt:
+        raise Interrupted("interrupted") from None
+    stderr = raw.decode("utf-8", "replace")
+    if process.returncode != 0:
+        tail = stderr.splitlines()[-STDERR_LINES_KEPT:]
+        raise RenderError(f"{what}: ffmpeg failed (exit code {process.returncode}): {meaningful_line(tail)}",
+                          argv=argv, returncode=process.returncode, stderr_tail=tail)
+    return stderr
+
+
+def ffmpeg_query(*args: str) -> str:
+    """What ffmpeg prints on stdout for `args` (-version, -filters, -encoders, -h filter=NAME)."""
+    argv = [ffmpeg_binary(), "-hide_banner", *args]
+    with _running(argv, f"ffmpeg {' '.join(args)}", stdout=subprocess.PIPE) as process:
+        out, _err = process.communicate()
+    return out.decode("utf-8", "replace")
+
+
+def ffmpeg_version() -> str:
+    out = ffmpeg_query("-version")
+    return out.splitlines()[0] if out else "unknown"
+
+
+def ffmpeg_filters() -> set[str]:
+    names = set()
+    for line in ffmpeg_query("-filters").splitlines():
+        parts = line.split()
+        if len(parts) >= 3 and "->" in parts[2]:
+            names.add(parts[1])
+    return names
+
+
+# Every ffmpeg this process runs (renders in worker threads of a batch export, measurements,
+# stills): Ctrl-C reaches only the main thread, which stops them all through here.
 _RUNNING: set[subprocess.Popen[bytes]] = set()
+_STOPPED: set[subprocess.Popen[bytes]] = set()
 _RUNNING_LOCK = threading.Lock()
-_CANCELLED = threading.Event()
+_REFUSING = 0  # how many stopping_all() blocks are open: while any is, nothing new starts
 
 
-def stop_all() -> None:
-    """Stop every ffmpeg this process is running; their runs raise Interrupted."""
-    _CANCELLED.set()
+@contextlib.contextmanager
+def _running(argv: list[str], what: str, *, stdout: int) -> Iterator[subprocess.Popen[bytes]]:
+    """Start ffmpeg in its own session, registered so stopping_all() can stop it; raise
+    Interrupted when it was stopped (or is not started because a stop is under way)."""
+    log.debug("running %s", shlex.join(argv))
     with _RUNNING_LOCK:
-        running = list(_RUNNING)
-    for process in running:
+        refused = _REFUSING > 0
+    if refused:
+        raise Interrupted(f"{what}: not started (stopping)")
+    try:
+        process = subprocess.Popen(
+            argv,
+            stdout=stdout,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+            preexec_fn=_die_with_parent_hook(),
+            env={**_FFMPEG_ENV_DEFAULTS, **os.environ},
+        )
+    except OSError as exc:
+        raise RenderError(f"{what}: cannot start ffmpeg ({exc.strerror})", argv=argv) from None
+    with _RUNNING_LOCK:
+        _RUNNING.add(process)
+    try:
+        yield process
+    except BaseException:
         _stop(process)
+        raise
+    finally:
+        with _RUNNING_LOCK:
+            _RUNNING.discard(process)
+            stopped = process in _STOPPED
+            _STOPPED.discard(process)
+    if stopped:
+        raise Interrupted(f"{what}: stopped")
+
+
+@contextlib.contextmanager
+def stopping_all() -> Iterator[None]:
+    """Stop every ffmpeg this process is running (their runs raise Interrupted) and refuse to
+    start new ones until the block ends: inside it the caller waits for its worker threads, so
+    none starts the next job's ffmpeg. Afterwards ffmpeg runs again as usual."""
+    global _REFUSING
+    with _RUNNING_LOCK:
+        _REFUSING += 1
+        running = list(_RUNNING)
+        _STOPPED.update(running)
+    try:
+        for process in running:
+            _stop(process)
+        yield
+    finally:
+        with _RUNNING_LOCK:
+            _REFUSING -= 1
 
 
 def _die_with_parent_hook() -> Callable[[], None] | None:
@@ -161,37 +227,6 @@ def _die_with_parent_hook() -> Callable[[], None] | None:
         return None
     pr_set_pdeathsig, sigkill = 1, int(signal.SIGKILL)
     return lambda: prctl(pr_set_pdeathsig, sigkill)
-
-
-def run_tool(args: Sequence[str], *, what: str) -> str:
-    """Run ffmpeg for a quick job (analysis, stills) and return its stderr."""
-    argv = [ffmpeg_binary(), "-nostdin", "-hide_banner", "-loglevel", "level+info", *args]
-    log.debug("running %s", shlex.join(argv))
-    try:
-        done = subprocess.run(argv, capture_output=True, stdin=subprocess.DEVNULL, start_new_session=True)
-    except KeyboardInterrupt:
-        raise Interrupted("interrupted") from None
-    stderr = done.stderr.decode("utf-8", "replace")
-    if done.returncode != 0:
-        tail = stderr.splitlines()[-STDERR_LINES_KEPT:]
-        raise RenderError(f"{what}: ffmpeg failed (exit code {done.returncode}): {meaningful_line(tail)}",
-                          argv=argv, returncode=done.returncode, stderr_tail=tail)
-    return stderr
-
-
-def ffmpeg_version() -> str:
-    out = subprocess.run([ffmpeg_binary(), "-hide_banner", "-version"], capture_output=True, text=True)
-    return out.stdout.splitlines()[0] if out.stdout else "unknown"
-
-
-def ffmpeg_filters() -> set[str]:
-    out = subprocess.run([ffmpeg_binary(), "-hide_banner", "-filters"], capture_output=True, text=True)
-    names = set()
-    for line in out.stdout.splitlines():
-        parts = line.split()
-        if len(parts) >= 3 and "->" in parts[2]:
-            names.add(parts[1])
-    return names
 
 
 def meaningful_line(lines: Sequence[str]) -> str:

@@ -202,10 +202,56 @@ def _reaches_its_end(container) -> bool:  # type: ignore[no-untyped-def]
         return True  # not seekable: nothing can be concluded
 
 
-def count_video_frames(path: Path) -> int:
-    """Frames in the first video stream, counted from packets (no decoding)."""
+@dataclass(frozen=True)
+class GopInfo:
+    """The video packets of a file, read without decoding."""
+
+    frames: int  # video frames (packets with data)
+    keyframes: tuple[int, ...]  # their indexes in decode order
+    leading_frames: int  # frames decoded after a keyframe but shown before it: the GOP is open
+    level: int | None = None  # H.264 level_idc from the codec parameters, when the stream has one
+
+
+def read_gop(path: Path) -> GopInfo:
+    """Frames, keyframes, open-GOP leading frames and level of the first video stream: one
+    pass over its packets, nothing decoded.
+
+    A GOP is open when a frame decoded after a keyframe is shown before it: it references the
+    previous GOP, so a player that starts at that keyframe cannot decode it.
+    """
     import av
 
+    frames, keyframes, leading = 0, [], 0
     with av.open(str(path)) as container:
         stream = container.streams.video[0]
-        return sum(1 for packet in container.demux(stream) if packet.size)
+        level = getattr(stream.codec_context, "level", None)
+        key_pts: int | None = None
+        for packet in container.demux(stream):
+            if not packet.size:
+                continue
+            if packet.is_keyframe:
+                keyframes.append(frames)
+                key_pts = packet.pts
+            elif key_pts is not None and packet.pts is not None and packet.pts < key_pts:
+                leading += 1
+            frames += 1
+    return GopInfo(frames, tuple(keyframes), leading, level if isinstance(level, int) and level > 0 else None)
+
+
+def count_video_frames(path: Path) -> int:
+    """Frames in the first video stream, counted from packets (no decoding)."""
+    return read_gop(path).frames
+
+
+@dataclass(frozen=True)
+class ReadBack:
+    """A rendered file read back once: probed, and its video packets demuxed."""
+
+    info: MediaInfo
+    gop: GopInfo | None  # None when the file has no video stream
+
+
+def read_back(path: Path) -> ReadBack:
+    """Probe `path` and read its video packets, once, for every check of a rendered file."""
+    info = probe(path)
+    return ReadBack(info, read_gop(path) if info.video is not None else None)

@@ -1,28 +1,27 @@
 """Does a rendered file meet its platform preset? Checked by reading the file back, never trusted.
 
-`verify_against_preset` probes the output (PyAV), reads the top-level MP4 boxes itself (a few
-bytes each: faststart and edit lists are properties of the container layout, which no probe
-reports), and demuxes the video packets once without decoding (frame count, keyframe
-interval, closed GOPs). It returns every problem found as a sentence naming what the preset
-allows; an empty list means the file conforms.
+A file is read back once (`media.probe.read_back`: one probe, one demux of the video packets
+without decoding for the frame count, keyframe interval, closed GOPs and level) and the MP4
+box headers are read for faststart and edit lists (`media.mp4`). `preset_problems` holds the
+preset's rules over what was read, so the render's own verification (`render.verify`) and a
+check of any file (`verify_against_preset`) share that one reading. Every problem is a
+sentence naming what the preset allows; an empty list means the file conforms.
 
 `measure_file_loudness` runs the bundled ffmpeg's EBU R128 meter (`ebur128=peak=true`).
 """
 
 from __future__ import annotations
 
-import re
-import struct
-from collections.abc import Iterator
-from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
 from filmkit.errors import MediaError
+from filmkit.graph.measure import build_file_loudness_args
 from filmkit.media.ffmpeg import run_tool
 from filmkit.media.loudness import Loudness, parse_ebur128_summary
-from filmkit.platform.presets import Preset
-from filmkit.media.probe import MediaInfo, probe
+from filmkit.media.mp4 import edit_list_tracks, top_level_boxes
+from filmkit.media.probe import GopInfo, MediaInfo, ReadBack, probe, read_back
+from filmkit.platform.preset import Preset
 
 # The average rate is frames / duration: an exact ratio for a constant-rate MP4, but kept from
 # false alarms by a margin far below the 0.1% between 30 and 30000/1001.
@@ -32,32 +31,30 @@ RATE_TOLERANCE = Fraction(1, 10_000)
 _H264_PROFILES = {"baseline": ("Baseline", "Constrained Baseline"), "main": ("Main",), "high": ("High",)}
 
 
-@dataclass(frozen=True)
-class GopInfo:
-    frames: int  # video frames (packets with data)
-    keyframes: tuple[int, ...]  # their indexes in decode order
-    leading_frames: int  # frames decoded after a keyframe but shown before it: the GOP is open
-
-
 def verify_against_preset(path: Path, preset: Preset, *, expected_frames: int, expected_fps: Fraction) -> list[str]:
     """Every way the file at `path` falls short of `preset`, as sentences; [] when it conforms."""
-    path = Path(path)
     try:
-        info = probe(path)
+        readback = read_back(Path(path))
     except MediaError as exc:
         return [f"cannot be read back: {exc}"]
+    return preset_problems(readback, preset, expected_frames=expected_frames, expected_fps=expected_fps)
+
+
+def preset_problems(readback: ReadBack, preset: Preset, *, expected_frames: int, expected_fps: Fraction) -> list[str]:
+    """Every way a file already read back falls short of `preset`: nothing is probed or demuxed again."""
+    info = readback.info
     problems: list[str] = []
-    problems += _check_video(path, info, preset, expected_frames, Fraction(expected_fps))
+    problems += _check_video(readback, preset, expected_frames, Fraction(expected_fps))
     problems += _check_audio(info, preset)
-    problems += _check_container(path, preset)
+    problems += _check_container(info.path, preset)
     problems += _check_size(info, preset)
     return problems
 
 
-def _check_video(path: Path, info: MediaInfo, preset: Preset, expected_frames: int, fps: Fraction) -> list[str]:
+def _check_video(readback: ReadBack, preset: Preset, expected_frames: int, fps: Fraction) -> list[str]:
     name, spec = preset.name, preset.video
-    video = info.video
-    if video is None:
+    video, gop = readback.info.video, readback.gop
+    if video is None or gop is None:
         return [f"no video stream; {name} needs H.264 {spec.size} video"]
     problems = []
     if (video.width, video.height) != tuple(spec.size) or video.rotation:
@@ -82,12 +79,10 @@ def _check_video(path: Path, info: MediaInfo, preset: Preset, expected_frames: i
                 f"H.264 profile {video.profile or 'unknown'}; {name} needs {allowed[0]} "
                 f"(-profile:v {spec.profile}; x264's ultrafast preset cannot make High: it turns off the 8x8 transform)"
             )
-        level = _h264_level(path)
-        if level is not None and level > _level_idc(spec.level):
-            problems.append(f"H.264 level {level / 10:.1f}; {name} allows at most {spec.level} (-level:v {spec.level})")
+        if gop.level is not None and gop.level > _level_idc(spec.level):
+            problems.append(f"H.264 level {gop.level / 10:.1f}; {name} allows at most {spec.level} (-level:v {spec.level})")
     if video.pix_fmt != spec.pix_fmt:
         problems.append(f"pixel format {video.pix_fmt}; {name} needs {spec.pix_fmt} (-pix_fmt {spec.pix_fmt})")
-    gop = read_gop(path)
     if gop.frames != expected_frames:
         problems.append(f"{gop.frames} video frames; expected exactly {expected_frames}")
     problems += _check_gop(gop, preset, fps)
@@ -151,13 +146,10 @@ def _check_container(path: Path, preset: Preset) -> list[str]:
     problems = []
     if spec.faststart and kinds.index("moov") > kinds.index("mdat"):
         problems.append(f"the moov box comes after the media data; {name} needs it first (-movflags +faststart)")
-    if not spec.edit_lists:
-        tracks = edit_list_tracks(path, boxes[kinds.index("moov")])
-        if tracks:
-            problems.append(
-                f"edit list in track(s) {', '.join(map(str, tracks))}; {name} asks for none "
-                "(-use_editlist 0 -movflags +negative_cts_offsets keeps the first frame at time 0)"
-            )
+    tracks = [] if spec.edit_lists else edit_list_tracks(path, boxes[kinds.index("moov")])
+    if tracks:
+        problems.append(f"edit list in track(s) {', '.join(map(str, tracks))}; {name} asks for none "
+                        "(-use_editlist 0 -movflags +negative_cts_offsets keeps the first frame at time 0)")
     return problems
 
 
@@ -170,109 +162,6 @@ def _check_size(info: MediaInfo, preset: Preset) -> list[str]:
     return []
 
 
-# --- reading the file ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Box:
-    kind: str
-    offset: int  # of the header
-    size: int  # header included
-    header: int  # header length: 8, or 16 with a 64-bit size
-
-
-def top_level_boxes(path: Path) -> list[Box]:
-    """The top-level MP4 boxes (ISO/IEC 14496-12 section 4.2): 32-bit size, type, optional 64-bit size."""
-    boxes = []
-    with Path(path).open("rb") as stream:
-        total = stream.seek(0, 2)
-        offset = 0
-        while offset + 8 <= total:
-            stream.seek(offset)
-            head = stream.read(16)
-            size, kind = struct.unpack(">I4s", head[:8])
-            header = 8
-            if size == 1 and len(head) == 16:
-                size, header = struct.unpack(">Q", head[8:16])[0], 16
-            elif size == 0:  # runs to the end of the file
-                size = total - offset
-            if size < header:
-                break  # damaged: nothing after this can be trusted
-            boxes.append(Box(kind.decode("latin-1"), offset, size, header))
-            offset += size
-    return boxes
-
-
-def _children(data: bytes, start: int, end: int) -> Iterator[tuple[str, int, int]]:
-    """(type, payload start, payload end) of the boxes inside data[start:end]."""
-    offset = start
-    while offset + 8 <= end:
-        size, kind = struct.unpack(">I4s", data[offset : offset + 8])
-        header = 8
-        if size == 1 and offset + 16 <= end:
-            size, header = struct.unpack(">Q", data[offset + 8 : offset + 16])[0], 16
-        elif size == 0:
-            size = end - offset
-        if size < header or offset + size > end:
-            return
-        yield kind.decode("latin-1"), offset + header, offset + size
-        offset += size
-
-
-def edit_list_tracks(path: Path, moov: Box) -> list[int]:
-    """1-based numbers of the tracks that carry an edit list (moov/trak/edts/elst with entries)."""
-    with Path(path).open("rb") as stream:
-        stream.seek(moov.offset)
-        data = stream.read(moov.size)
-    tracks = []
-    number = 0
-    for kind, start, end in _children(data, moov.header, len(data)):
-        if kind != "trak":
-            continue
-        number += 1
-        for child, child_start, child_end in _children(data, start, end):
-            if child != "edts":
-                continue
-            for leaf, leaf_start, leaf_end in _children(data, child_start, child_end):
-                # elst: version/flags (4 bytes), then the entry count.
-                if leaf == "elst" and leaf_end - leaf_start >= 8 and struct.unpack(">I", data[leaf_start + 4 : leaf_start + 8])[0]:
-                    tracks.append(number)
-    return tracks
-
-
-def read_gop(path: Path) -> GopInfo:
-    """Keyframes and open-GOP leading frames of the first video stream, from packets alone.
-
-    A GOP is open when a frame decoded after a keyframe is shown before it: it references the
-    previous GOP, so a player that starts at that keyframe cannot decode it.
-    """
-    import av
-
-    frames, keyframes, leading = 0, [], 0
-    with av.open(str(path)) as container:
-        stream = container.streams.video[0]
-        key_pts: int | None = None
-        for packet in container.demux(stream):
-            if not packet.size:
-                continue
-            if packet.is_keyframe:
-                keyframes.append(frames)
-                key_pts = packet.pts
-            elif key_pts is not None and packet.pts is not None and packet.pts < key_pts:
-                leading += 1
-            frames += 1
-    return GopInfo(frames, tuple(keyframes), leading)
-
-
-def _h264_level(path: Path) -> int | None:
-    """level_idc of the first video stream (PyAV reads it from the codec parameters), or None."""
-    import av
-
-    with av.open(str(path)) as container:
-        level = getattr(container.streams.video[0].codec_context, "level", None)
-    return level if isinstance(level, int) and level > 0 else None
-
-
 def _level_idc(level: str) -> int:
     major, minor = level.split(".")
     return int(major) * 10 + int(minor)
@@ -280,15 +169,15 @@ def _level_idc(level: str) -> int:
 
 # --- loudness -----------------------------------------------------------------------------------
 
-def measure_file_loudness(path: Path) -> Loudness:
-    """Integrated loudness, true peak and loudness range of the first audio stream (EBU R128)."""
+def measure_file_loudness(path: Path, info: MediaInfo | None = None) -> Loudness:
+    """Integrated loudness, true peak and loudness range of the first audio stream (EBU R128).
+
+    `info` is what probing the file already found (a verified render has it), else it is probed.
+    """
     path = Path(path)
-    info = probe(path)
+    info = info or probe(path)
     if info.audio is None:
         raise MediaError(f"{path}: has no audio stream, so there is no loudness to measure")
-    stderr = run_tool(
-        ["-i", str(path.absolute()), "-map", "0:a:0", "-af", "ebur128=peak=true:framelog=verbose", "-f", "null", "-"],
-        what=f"measuring the loudness of {path.name}",
-    )
+    stderr = run_tool(build_file_loudness_args(path.absolute()), what=f"measuring the loudness of {path.name}")
     return parse_ebur128_summary(stderr)
 

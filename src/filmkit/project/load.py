@@ -27,6 +27,9 @@ class Locations:
 
     file: Path
     positions: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
+    # The end-of-line comment of each line (1-based) that has one, joined with the comment-only
+    # lines right below it whose `#` lines up with it (a citation wrapped over several lines).
+    comments: dict[int, str] = field(default_factory=dict)
 
     def where(self, path: KeyPath) -> tuple[int | None, int | None]:
         """Position of `path`, or of its nearest parent that has one."""
@@ -139,7 +142,7 @@ def read_yaml(path: Path) -> tuple[Any, Locations]:
         raise ProjectError([Problem(path, None, None, "", f"invalid YAML: {exc}")]) from None
 
     locations = Locations(path)
-    return _plain(node, (), locations.positions), locations
+    return _plain(node, (), locations.positions, locations.comments), locations
 
 
 def _decode(path: Path, raw: bytes) -> str:
@@ -165,25 +168,27 @@ def _duplicate_key_name(exc: Exception) -> str:
     return problem[start : end + 1] if 0 <= start < end else "in mapping"
 
 
-def _plain(node: Any, path: KeyPath, positions: dict[KeyPath, tuple[int, int]]) -> Any:
-    """Strip ruamel's round-trip types, keeping positions."""
+def _plain(node: Any, path: KeyPath, positions: dict[KeyPath, tuple[int, int]], comments: dict[int, str]) -> Any:
+    """Strip ruamel's round-trip types, keeping positions and end-of-line comments."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
     if isinstance(node, CommentedMap):
+        _end_of_line_comments(list(node.ca.items.values()), comments)
         out: dict[Any, Any] = {}
         for key, value in node.items():
             # Keys merged in with `<<: *anchor` have no position of their own: use the mapping's.
             line, col = node.lc.key(key) if key in node.lc.data else (node.lc.line, node.lc.col)
             key_text = str(key)
             positions[(*path, key_text)] = (line + 1, col + 1)
-            out[key_text] = _plain(value, (*path, key_text), positions)
+            out[key_text] = _plain(value, (*path, key_text), positions, comments)
         return out
     if isinstance(node, CommentedSeq):
+        _end_of_line_comments(list(node.ca.items.values()), comments)
         items = []
         for index, value in enumerate(node):
             line, col = node.lc.item(index)
             positions[(*path, index)] = (line + 1, col + 1)
-            items.append(_plain(value, (*path, index), positions))
+            items.append(_plain(value, (*path, index), positions, comments))
         return items
     if isinstance(node, str):
         return str(node)
@@ -194,6 +199,30 @@ def _plain(node: Any, path: KeyPath, positions: dict[KeyPath, tuple[int, int]]) 
     if isinstance(node, float):
         return float(node)
     return node
+
+
+def _end_of_line_comments(attached: Any, comments: dict[int, str]) -> None:
+    """The comments ruamel.yaml's round-trip loader attached after the keys or items of one node.
+
+    Each comment token starts on its value's line, at the column of its `#`; the comment-only
+    lines that follow are part of the same token and continue it while their `#` lines up.
+    """
+    from ruamel.yaml.tokens import CommentToken
+
+    if isinstance(attached, CommentToken):
+        first, *following = attached.value.split("\n")
+        if not first.strip().startswith("#"):
+            return  # blank lines, then comment lines: nothing on the value's own line
+        text = first.strip().removeprefix("#").strip()
+        for line in following:
+            if not line.strip().startswith("#") or len(line) - len(line.lstrip()) != attached.column:
+                break
+            text = f"{text} {line.strip().removeprefix('#').strip()}".strip()
+        comments.setdefault(attached.start_mark.line + 1, text)
+    elif isinstance(attached, list):
+        for part in attached:
+            if part is not None:
+                _end_of_line_comments(part, comments)
 
 
 _TYPE_KINDS = {"int_type", "float_type", "string_type"}

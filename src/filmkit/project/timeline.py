@@ -2,7 +2,7 @@
 
 Every event lasts a whole number of frames at `format.fps`; a transition of D frames overlaps
 the tail of the previous event with the head of the next, so the record duration is the sum
-of event durations minus the sum of transition durations (as in DESIGN.md).
+of event durations minus the sum of transition durations (docs/architecture.md, "Time and the timeline").
 Audio positions are derived from frames, so they never drift: sample(f) = round(f * rate / fps).
 """
 
@@ -19,7 +19,7 @@ from filmkit.project.load import KeyPath, LoadedProject
 from filmkit.project.schema import Event
 from filmkit.timecode import TimecodeError, format_seconds, parse_time, seconds_to_frames
 
-# How the DESIGN's transition names map onto ffmpeg's xfade transitions.
+# How filmkit's transition names (docs/architecture.md, "Time and the timeline") map onto ffmpeg's xfade transitions.
 XFADE_NAME = {"crossfade": "fade", "dip": "fadeblack"}
 
 

@@ -9,11 +9,8 @@ the safe area is too short), captions sit over the picture's lowest quarter, sti
 safe area. A frame of the film's own shape (16:9 of a 16:9 film) is not composed: captions
 keep their usual place at the bottom of the picture.
 
-Caption size on a phone: feed and Reels videos (1:1, 4:5, 9:16) are shown at the full width
-of a phone's screen, so captions are sized by the frame's width, giving the same size on the
-phone in every one of these shapes. The figure is the BBC's for 9:16 (Subtitle Guidelines
-v1.2.5: line height 3.9-4.5% of the video height; 4.2% of 1920 = 80.6 px, an em of 85% of the
-line = 68.5 px), which is 6.35% of the width.
+The caption size and the lines a cue may take are the subtitles' own (`caption_em` and
+`max_caption_lines` in filmkit.subtitles.ass: on a phone frame, sized by the frame's width).
 """
 
 from __future__ import annotations
@@ -23,31 +20,10 @@ from fractions import Fraction
 
 from filmkit.graph.picture import Reframe, fit_inside
 from filmkit.platform.safearea import SafeArea
+from filmkit.subtitles.ass import caption_em, max_caption_lines
+from filmkit.text.layout import LINE_PITCH
 
-# The em of a caption as a fraction of the frame (see the module docstring for the sources).
-EM_LANDSCAPE = 0.055  # of the height: BBC line height 7-8% of 16:9 video, an em being ~85% of a line
-EM_PHONE = 0.0635  # of the width: BBC 9:16 line height 4.2% of the height, as width (1080 x 1920)
-LINE_PITCH = 1.25  # baseline to baseline, in ems, for every script
-# Lines a caption may take: 2 (Netflix, BBC), 3 on 9:16 (BBC, vertical video).
-MAX_LINES = 2
-MAX_LINES_VERTICAL = 3
 BAND_GAP = 0.5  # ems between the picture and the caption band below it
-
-
-def is_phone_frame(width: int, height: int) -> bool:
-    """Portrait or square: a frame a phone shows at its screen's width."""
-    return height >= width
-
-
-def caption_em(width: int, height: int, font_scale: float = 1.0) -> float:
-    """The caption em in output pixels for this frame, before any shrinking to fit."""
-    base = EM_PHONE * width if is_phone_frame(width, height) else EM_LANDSCAPE * height
-    return base * font_scale
-
-
-def max_caption_lines(width: int, height: int) -> int:
-    """3 lines on a vertical (9:16-like) frame, 2 on every other shape, 4:5 and 1:1 included."""
-    return MAX_LINES_VERTICAL if Fraction(height, width) >= Fraction(16, 10) else MAX_LINES
 
 
 @dataclass(frozen=True)

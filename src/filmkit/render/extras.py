@@ -21,7 +21,7 @@ from filmkit.media.probe import MediaInfo
 from filmkit.project import LoadedProject, Timeline
 from filmkit.render.files import TEMP_MARK
 from filmkit.render.tracks import LanguageTrack
-from filmkit.timecode import format_seconds, parse_time
+from filmkit.timecode import TimecodeError, format_seconds, parse_time
 
 
 def measure_mix(timeline: Timeline, media: dict[Path, MediaInfo]) -> Loudness | None:
@@ -47,7 +47,10 @@ def poster_frame(loaded: LoadedProject, timeline: Timeline) -> int:
             return timeline.total_frames // 3
         hold = card.frames - card.fade_in - card.fade_out
         return timeline.cut_frames + card.fade_in + max(0, hold) // 2
-    frame = parse_time(setting, timeline.fps)
+    try:
+        frame = parse_time(setting, timeline.fps)
+    except TimecodeError as exc:
+        raise ProjectError([loaded.locations.problem(("exports", "poster"), f"{exc}; or `card` for a frame of the card")]) from None
     if not 0 <= frame < timeline.total_frames:
         raise ProjectError([loaded.locations.problem(("exports", "poster"), (
             f"poster {setting!r} is outside the film (0 to {format_seconds(timeline.total_frames, timeline.fps)}); "

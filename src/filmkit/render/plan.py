@@ -28,8 +28,10 @@ from filmkit.render.composition import compose
 from filmkit.render.extras import measure_mix
 from filmkit.render.files import check_output_path
 from filmkit.render.settings import limit_problems, render_spec, subtitle_safe_area, text_safe_area
-from filmkit.render.tracks import (LanguageTrack, available_languages, parse_langs, prepare_track, without_subtitles,
-                                   write_burn)
+from filmkit.render.tracks import (LanguageTrack, available_languages, layout_findings, parse_langs, place_tracks,
+                                   prepare_track, without_subtitles, write_burn)
+from filmkit.subtitles.ass import PlacedCue
+from filmkit.subtitles.model import Finding
 
 
 @dataclass(frozen=True)
@@ -71,14 +73,26 @@ class RenderPlan:
         version = Version(target or self.output, burn, card)
         return build_render_args(self.timeline, self.media, [version], self.spec)
 
-    def write_burn(self, workdir: Path, version: VersionPlan | None = None) -> Burn | None:
+    def placed(self, version: VersionPlan | None = None) -> list[PlacedCue]:
+        """The version's cues laid out for its frame: exactly what is burned (and what
+        `filmkit subs layout` shows)."""
         tracks = (version or self.versions[0]).tracks
-        if not tracks:
+        if not tracks or self.loaded.project.subtitles is None:
+            return []
+        picture = self.picture
+        return place_tracks(tracks, self.loaded.project.subtitles.style, self.loaded.folder, picture.width,
+                            picture.height, self.subtitle_safe_area, self.caption_area)
+
+    def layout_findings(self, frame: str, version: VersionPlan | None = None) -> list[Finding]:
+        """Cues that need more lines than this frame allows, named with `frame` (a platform)."""
+        return layout_findings((version or self.versions[0]).tracks, self.placed(version), frame)
+
+    def write_burn(self, workdir: Path, version: VersionPlan | None = None) -> Burn | None:
+        placed = self.placed(version)
+        if not placed:
             return None
         assert self.loaded.project.subtitles is not None
-        picture = self.picture
-        return write_burn(list(tracks), self.timeline, self.loaded.project.subtitles.style, workdir,
-                          picture.width, picture.height, safe_area=self.subtitle_safe_area)
+        return write_burn(placed, self.loaded.project.subtitles.style, workdir, self.picture.width, self.picture.height)
 
     def write_card(self, workdir: Path, version: VersionPlan | None = None) -> CardImage | None:
         langs = (version or self.versions[0]).card_langs
@@ -140,7 +154,8 @@ def plan_platform(
     versions = []
     for lang, path in outputs:
         check_output_path(path, protected=[loaded.path, *media])
-        versions.append(VersionPlan(path, tracks.get(lang, ()), card_languages(loaded, parse_langs(lang))))
+        langs = parse_langs(lang) if lang else []  # no language: the master's card
+        versions.append(VersionPlan(path, tracks.get(lang, ()), card_languages(loaded, langs)))
     spec = render_spec(preset, timeline, loudness, reframe)
     picture = spec.picture or Picture(timeline.width, timeline.height)
     subtitles = loaded.project.subtitles

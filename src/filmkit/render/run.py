@@ -16,8 +16,10 @@ from pathlib import Path
 
 from filmkit.graph import RenderSpec, Version, build_render_args
 from filmkit.media.ffmpeg import Progress, run_ffmpeg
+from filmkit.media.probe import MediaInfo
+from filmkit.platform.preset import Preset
 from filmkit.render.files import TEMP_MARK, temporary_beside
-from filmkit.render.plan import RenderPlan, VersionPlan
+from filmkit.render.plan import RenderPlan
 from filmkit.render.verify import verify
 
 # A cut of more shots than SEGMENT_ABOVE renders in segments of SEGMENT_EVENTS events: one
@@ -32,6 +34,7 @@ class RenderResult:
     output: Path
     frames: int
     size_bytes: int
+    info: MediaInfo | None = None  # what verification read back from the file
 
 
 def render(plan: RenderPlan, on_progress: Callable[[Progress], None] | None = None) -> RenderResult:
@@ -42,9 +45,10 @@ def render(plan: RenderPlan, on_progress: Callable[[Progress], None] | None = No
 def render_all(
     plan: RenderPlan,
     on_progress: Callable[[Progress], None] | None = None,
-    verify_output: Callable[[Path, VersionPlan], None] | None = None,
+    preset: Preset | None = None,
 ) -> list[RenderResult]:
-    """Every version of `plan` from one ffmpeg process, each moved into place only once all are verified."""
+    """Every version of `plan` from one ffmpeg process, each moved into place only once all are
+    verified (against `preset` too, for the versions of a platform)."""
     with contextlib.ExitStack() as stack:
         temps = [stack.enter_context(temporary_beside(version.output)) for version in plan.versions]
         workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="filmkit-")))
@@ -60,13 +64,12 @@ def render_all(
         else:
             run_ffmpeg(build_render_args(plan.timeline, plan.media, versions, spec),
                        on_progress=on_progress, what=f"rendering {names}")
-        for version, temp in zip(plan.versions, temps):
-            verify(temp, plan.timeline, plan.picture, plan.spec.fps)
-            if verify_output is not None:
-                verify_output(temp, version)
+        read = [verify(temp, plan.timeline, plan.picture, plan.spec.fps, preset).info for temp in temps]
         for version, temp in zip(plan.versions, temps):
             os.replace(temp, version.output)
-    return [RenderResult(v.output, plan.timeline.total_frames, v.output.stat().st_size) for v in plan.versions]
+    return [RenderResult(version.output, plan.timeline.total_frames, version.output.stat().st_size,
+                         dataclasses.replace(info, path=version.output))
+            for version, info in zip(plan.versions, read)]
 
 
 def spec_for_versions(spec: RenderSpec, versions: int, cores: int) -> RenderSpec:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from filmkit.errors import Problem
 from filmkit.graph import Encoding, Normalization, Picture, RenderSpec
 from filmkit.media.loudness import Loudness
-from filmkit.platform.presets import Preset
+from filmkit.platform.preset import Preset
 from filmkit.platform.safearea import SafeArea
 from filmkit.project import LoadedProject, Timeline
 from filmkit.timecode import format_seconds
@@ -26,15 +26,14 @@ def picture_for(preset: Preset, reframe: str | None = None) -> Picture:
 
 def text_safe_area(preset: Preset) -> SafeArea:
     """Where the card's text and logo may go: clear of the platform's own interface."""
-    m = preset.safe_area.text
-    return SafeArea(m.top, m.bottom, m.left, m.right)
+    return preset.safe_area.text
 
 
 def subtitle_safe_area(preset: Preset) -> SafeArea:
     """Subtitles keep clear of the platform's interface and inside a subtitle guideline's area."""
     text, guide = preset.safe_area.text, preset.safe_area.subtitles or preset.safe_area.text
-    return SafeArea(max(text.top, guide.top), max(text.bottom, guide.bottom),
-                    max(text.left, guide.left), max(text.right, guide.right))
+    return SafeArea(top=max(text.top, guide.top), bottom=max(text.bottom, guide.bottom),
+                    left=max(text.left, guide.left), right=max(text.right, guide.right))
 
 
 def encoding_for(preset: Preset, timeline: Timeline) -> Encoding:

@@ -15,13 +15,17 @@ from fractions import Fraction
 from pathlib import Path
 
 from filmkit.errors import FilmkitError, ProjectError, SubtitleError
-from filmkit.text.fonts import FontChoice, choose_font, dominant_script, missing_glyphs
+from collections.abc import Sequence
+
 from filmkit.graph import Burn
+from filmkit.platform.safearea import SafeArea
 from filmkit.project import LoadedProject, Timeline
 from filmkit.project.schema import SubtitleStyle
-from filmkit.platform.safearea import SafeArea
-from filmkit.subtitles.ass import AssStyle, Track, build_ass
+from filmkit.subtitles.ass import AssStyle, Box, PlacedCue, Track, faces_used, place_cues, write_ass
 from filmkit.subtitles.model import Cue, Finding, Severity, SubtitleFile
+from filmkit.text.faces import FaceSet, FontMissingError
+from filmkit.text.fonts import FontChoice, script_of
+from filmkit.text.runs import itemize, missing
 
 SUBTITLE_SUFFIXES = (".srt", ".vtt", ".ass", ".ssa")
 NO_SUBTITLES = "none"  # `subtitles: files: {en: none}`: a language deliberately without subtitles
@@ -102,8 +106,8 @@ def prepare_track(loaded: LoadedProject, timeline: Timeline, lang: str, *, verti
     findings = lint(subs, lang=lang, fps=timeline.fps, vertical=vertical, film_end=timeline.cut_duration,
                     limits_override=config.limits or None)
     cues = tuple(cue for cue in (snap_to_frames(c, timeline) for c in subs.cues) if cue is not None)
-    fonts = fonts_for(cues, lang, config.style, loaded.folder)
-    glyphs = glyph_findings(subs, cues, fonts)
+    faces, fonts = choose_faces(cues, lang, config.style, loaded.folder)
+    glyphs = glyph_findings(subs, cues, faces)
     findings = tuple([*findings, *glyphs])
     errors = [f for f in findings if f.severity is Severity.ERROR]
     if errors:
@@ -126,51 +130,91 @@ def snap_to_frames(cue: Cue, timeline: Timeline) -> Cue | None:
     return Cue(cue.number, start, end, cue.text, cue.line)
 
 
-def fonts_for(cues: tuple[Cue, ...], lang: str, style: SubtitleStyle, project_dir: Path) -> dict[str, FontChoice]:
-    scripts = {dominant_script(cue.text, lang) for cue in cues} or {dominant_script("", lang)}
+def faces_for(lang: str, style: SubtitleStyle | None, project_dir: Path | None) -> FaceSet:
+    """The faces a language's subtitles are drawn with (the style's font override, if any)."""
+    return FaceSet(lang, style.font if style else None, project_dir)
+
+
+def choose_faces(cues: tuple[Cue, ...], lang: str, style: SubtitleStyle,
+                 project_dir: Path) -> tuple[FaceSet, dict[str, FontChoice]]:
+    """A face for every run of every cue, chosen before anything renders (SubtitleError if none);
+    also the faces the runs use, by script (what `check` names)."""
+    faces = faces_for(lang, style, project_dir)
+    used: dict[str, FontChoice] = {}
     try:
-        return {script: choose_font(script, lang, style.font, project_dir) for script in sorted(scripts)}
+        own = faces.face(None)  # the language's own script, even for a file of digits
+        for cue in cues:
+            used.update((span.script, span.font) for span in itemize(cue.text, faces))
     except FilmkitError as exc:
         raise SubtitleError(f"subtitles ({lang}): {exc.message}") from None
+    return faces, used or {faces.lang_script: own}
 
 
-def glyph_findings(subs: SubtitleFile, cues: tuple[Cue, ...], fonts: dict[str, FontChoice]) -> list[Finding]:
-    """Characters no chosen font can draw (they would be boxes on screen)."""
-    faces = list(fonts.values())
+def glyph_findings(subs: SubtitleFile, cues: tuple[Cue, ...], faces: FaceSet) -> list[Finding]:
+    """Characters the face of their own run cannot draw (they would be boxes on screen)."""
     findings = []
     for cue in cues:
-        missing = missing_glyphs(cue.text, faces)
-        if missing:
-            shown = " ".join(f"{ch!r} (U+{ord(ch):04X})" for ch in missing[:6])
-            names = ", ".join(sorted({face.family for face in faces}))
-            findings.append(Finding(subs.path, cue.number, cue.line, "glyph", Severity.ERROR,
-                                    f"{shown} cannot be drawn with {names}; set subtitles.style.font to a font that "
-                                    "has them, or replace the characters"))
+        spans = itemize(cue.text, faces)
+        lacking = missing(spans)
+        if not lacking:
+            continue
+        shown = " ".join(f"{ch!r} (U+{ord(ch):04X})" for ch in lacking[:6])
+        names = ", ".join(sorted({span.font.family for span in spans if any(ch in span.text for ch in lacking)}))
+        hints = sorted({faces.unavailable[script] for ch in lacking
+                        if (script := script_of(ch)) and script in faces.unavailable})
+        extra = "".join(f" ({hint})" for hint in hints)
+        findings.append(Finding(subs.path, cue.number, cue.line, "glyph", Severity.ERROR,
+                                f"{shown} cannot be drawn with {names}; set subtitles.style.font to a font that "
+                                f"has them, or replace the characters{extra}"))
     return findings
 
 
-def write_burn(tracks: list[LanguageTrack], timeline: Timeline, style: SubtitleStyle, workdir: Path,
-               width: int | None = None, height: int | None = None, safe_area: SafeArea | None = None) -> Burn:
-    """Write the ASS file and a fonts folder for libass into `workdir`."""
-    width, height = width or timeline.width, height or timeline.height
-    ass_style = AssStyle(
+def ass_style(style: SubtitleStyle) -> AssStyle:
+    return AssStyle(
         font_scale=float(style.font_scale), outline=float(style.outline), shadow=float(style.shadow),
         box=style.box, box_opacity=float(style.box_opacity), color=style.color, outline_color=style.outline_color,
         margin=float(style.margin), position=style.position,
     )
-    document = build_ass([Track(t.lang, t.cues, t.fonts) for t in tracks], width, height, ass_style, safe_area)
+
+
+def place_tracks(tracks: Sequence[LanguageTrack], style: SubtitleStyle, project_dir: Path, width: int, height: int,
+                 safe_area: SafeArea | None = None, area: Box | None = None) -> list[PlacedCue]:
+    """Every cue of `tracks` laid out for a width x height frame: what is burned, and reported."""
+    ass_tracks = [Track(t.lang, t.cues, dict(t.fonts), style.font, project_dir) for t in tracks]
+    return place_cues(ass_tracks, width, height, ass_style(style), area, safe_area)
+
+
+def layout_findings(tracks: Sequence[LanguageTrack], placed: Sequence[PlacedCue], frame: str) -> list[Finding]:
+    """A `layout` warning for every cue that needs more lines than its frame allows (`frame`: the
+    platform or the output size, as the message names it)."""
+    files = {track.lang: track.file.path for track in tracks}
+    findings = []
+    for cue in placed:
+        problem = cue.layout_problem(frame)
+        if problem:
+            findings.append(Finding(files[cue.lang], cue.cue.number, cue.cue.line, "layout", Severity.WARNING, problem))
+    return findings
+
+
+def write_burn(placed: Sequence[PlacedCue], style: SubtitleStyle, workdir: Path, width: int, height: int) -> Burn:
+    """Write the ASS file of `placed` and a fonts folder with every face it uses, for libass."""
     ass_file = workdir / "subtitles.ass"
-    ass_file.write_text(document, encoding="utf-8")
+    ass_file.write_text(write_ass(placed, width, height, ass_style(style)), encoding="utf-8")
     fonts_dir = workdir / "fonts"
     fonts_dir.mkdir(exist_ok=True)
-    for face in {face for track in tracks for face in track.fonts.values()}:
-        link = fonts_dir / face.path.name
-        if not link.exists():
-            try:
-                os.symlink(face.path, link)
-            except OSError:
-                shutil.copyfile(face.path, link)
+    for face in faces_used(placed):
+        link_or_copy(face.path, fonts_dir / face.path.name)
     return Burn(ass_file, fonts_dir)
+
+
+def link_or_copy(source: Path, link: Path) -> None:
+    """`link` names `source`: a symbolic link where the file system allows it, else a copy."""
+    if link.exists():
+        return
+    try:
+        os.symlink(source, link)
+    except OSError:
+        shutil.copyfile(source, link)
 
 
 def warnings_of(tracks: list[LanguageTrack]) -> list[Finding]:
@@ -180,14 +224,11 @@ def warnings_of(tracks: list[LanguageTrack]) -> list[Finding]:
 def lint_glyphs(subs: SubtitleFile, lang: str | None) -> list[Finding]:
     """Characters the fonts a burn would use cannot draw (`subs lint`, no project needed).
 
-    A script with no font at all is one finding: listing each of its characters would bury the fix.
+    A language with no font at all is one finding: listing each of its characters would bury the fix.
     """
-    scripts = sorted({dominant_script(cue.text, lang) for cue in subs.cues})
-    fonts: dict[str, FontChoice] = {}
-    missing: list[Finding] = []
-    for script in scripts:
-        try:
-            fonts[script] = choose_font(script, lang)
-        except FilmkitError as exc:
-            missing.append(Finding(subs.path, None, None, "glyph", Severity.ERROR, exc.message))
-    return missing or glyph_findings(subs, subs.cues, fonts)
+    faces = faces_for(lang or "", None, None)
+    try:
+        faces.face(None)
+        return glyph_findings(subs, subs.cues, faces)
+    except FontMissingError as exc:
+        return [Finding(subs.path, None, None, "glyph", Severity.ERROR, exc.reason)]

@@ -18,21 +18,18 @@ from pathlib import Path
 
 from filmkit.errors import FilmkitError
 
-# Scripts filmkit distinguishes, by Unicode block (The Unicode Standard, Blocks.txt).
-_RANGES: tuple[tuple[int, int, str], ...] = (
-    (0x0041, 0x024F, "latin"), (0x1E00, 0x1EFF, "latin"),
-    (0x0370, 0x03FF, "greek"), (0x1F00, 0x1FFF, "greek"),
-    (0x0400, 0x052F, "cyrillic"),
-    (0x0590, 0x05FF, "hebrew"), (0xFB1D, 0xFB4F, "hebrew"),
-    (0x0600, 0x06FF, "arabic"), (0x0750, 0x077F, "arabic"), (0x08A0, 0x08FF, "arabic"),
-    (0xFB50, 0xFDFF, "arabic"), (0xFE70, 0xFEFF, "arabic"),
-    (0x0900, 0x097F, "devanagari"), (0xA8E0, 0xA8FF, "devanagari"),
-    (0x0E00, 0x0E7F, "thai"),
-    (0x1100, 0x11FF, "hangul"), (0x3130, 0x318F, "hangul"), (0xAC00, 0xD7AF, "hangul"),
-    (0x3040, 0x30FF, "kana"), (0x31F0, 0x31FF, "kana"),
-    (0x3400, 0x4DBF, "han"), (0x4E00, 0x9FFF, "han"), (0xF900, 0xFAFF, "han"), (0x20000, 0x2FA1F, "han"),
-)
-RTL_SCRIPTS = frozenset({"arabic", "hebrew"})
+# Scripts filmkit distinguishes: fontTools' Unicode Script property (UAX #24, Scripts.txt) named
+# the way filmkit's candidates and doctor name them. Common and Inherited map to None.
+_ISO: dict[str, str] = {
+    "Latn": "latin", "Grek": "greek", "Cyrl": "cyrillic", "Hebr": "hebrew", "Arab": "arabic",
+    "Deva": "devanagari", "Thai": "thai", "Hang": "hangul", "Hira": "kana", "Kana": "kana", "Hani": "han",
+    "Bopo": "han", "Khmr": "khmer", "Taml": "tamil", "Telu": "telugu", "Laoo": "lao", "Mymr": "myanmar",
+    "Beng": "bengali", "Gujr": "gujarati", "Guru": "gurmukhi", "Knda": "kannada", "Mlym": "malayalam",
+    "Sinh": "sinhala", "Geor": "georgian", "Armn": "armenian", "Ethi": "ethiopic", "Syrc": "syriac",
+    "Thaa": "thaana", "Nkoo": "nko",
+}
+NEUTRAL_ISO = frozenset({"Zyyy", "Zinh", "Zzzz"})
+RTL_SCRIPTS = frozenset({"arabic", "hebrew", "syriac", "thaana", "nko"})
 CJK_SCRIPTS = frozenset({"han", "kana", "hangul"})
 
 
@@ -62,6 +59,10 @@ _CJK_FACE = {"ja": ("Noto Sans CJK JP", 0), "ko": ("Noto Sans CJK KR", 1), "zh":
              "zh-hans": ("Noto Sans CJK SC", 2), "zh-cn": ("Noto Sans CJK SC", 2), "zh-sg": ("Noto Sans CJK SC", 2),
              "zh-hant": ("Noto Sans CJK TC", 3), "zh-tw": ("Noto Sans CJK TC", 3), "zh-hk": ("Noto Sans CJK HK", 4)}
 
+_SYSTEM_ONLY = {"lao": "Lao", "myanmar": "Myanmar", "bengali": "Bengali", "gujarati": "Gujarati",
+                "gurmukhi": "Gurmukhi", "kannada": "Kannada", "malayalam": "Malayalam", "sinhala": "Sinhala",
+                "georgian": "Georgian", "armenian": "Armenian", "ethiopic": "Ethiopic"}
+
 CANDIDATES: dict[str, tuple[Candidate, ...]] = {
     "latin": (_NOTO, _DEJAVU),
     "greek": (_NOTO, _DEJAVU),
@@ -75,6 +76,14 @@ CANDIDATES: dict[str, tuple[Candidate, ...]] = {
                    Candidate("Noto Sans Devanagari", None, "NotoSansDevanagari-Regular.ttf")),
     "thai": (Candidate("Noto Sans Thai", "fontpkg_noto_sans_thai", "files/NotoSansThai[wdth,wght].ttf"),
              Candidate("Noto Sans Thai", None, "NotoSansThai-Regular.ttf")),
+    **{script: (Candidate(f"Noto Sans {name}", f"fontpkg_noto_sans_{script}", f"files/NotoSans{name}[wdth,wght].ttf"),
+                Candidate(f"Noto Sans {name}", None, f"NotoSans{name}-Regular.ttf"))
+       for script, name in (("khmer", "Khmer"), ("tamil", "Tamil"), ("telugu", "Telugu"))},
+    # No pinned package on PyPI: the files Debian's fonts-noto-core installs (DejaVu Sans, which
+    # is common on Linux, also has Armenian and Georgian).
+    **{script: (Candidate(f"Noto Sans {name}", None, f"NotoSans{name}-Regular.ttf"),
+                *((_DEJAVU,) if script in ("armenian", "georgian") else ()))
+       for script, name in _SYSTEM_ONLY.items()},
 }
 
 # What to install for each script: the pinned PyPI package filmkit depends on (first choice),
@@ -89,6 +98,9 @@ _INSTALL = {
     "thai": ("fontpkg-noto-sans-thai==2.2", "fonts-noto-core"),
     "han": ("noto-cjk-sans-otc==0.0.1", "fonts-noto-cjk"),
     "hangul": ("noto-cjk-sans-otc==0.0.1", "fonts-noto-cjk"),
+    "khmer": ("fontpkg-noto-sans-khmer==2.4", "fonts-noto-core"),
+    "tamil": ("fontpkg-noto-sans-tamil==2.4", "fonts-noto-core"),
+    "telugu": ("fontpkg-noto-sans-telugu==2.5", "fonts-noto-core"),
 }
 INSTALL_HINT = {
     "default": "reinstall filmkit (it depends on the Noto font packages), or set subtitles.style.font to a "
@@ -96,15 +108,22 @@ INSTALL_HINT = {
     **{script: f"install it into filmkit's environment with `pip install {pypi}` (or system-wide on Debian/Ubuntu: "
                f"`apt install {debian}`), or set subtitles.style.font to a .ttf/.otf file that covers {script}"
        for script, (pypi, debian) in _INSTALL.items()},
+    **{script: f"no Python package carries a {script} font, so install the system one: on Debian/Ubuntu "
+               f"`apt install fonts-noto-core` (elsewhere Noto Sans {name} from notofonts.github.io into a font "
+               f"folder), or set subtitles.style.font to a .ttf/.otf file that covers {script}"
+       for script, name in _SYSTEM_ONLY.items()},
 }
 
 
 def script_of(char: str) -> str | None:
-    code = ord(char)
-    for low, high, name in _RANGES:
-        if low <= code <= high:
-            return name
-    return None
+    """filmkit's name for the script of `char`; None for Common and Inherited characters
+    (spaces, digits, punctuation, combining marks), which take the script of their neighbours."""
+    from fontTools import unicodedata
+
+    code = unicodedata.script(char)
+    if code in NEUTRAL_ISO:
+        return None
+    return _ISO.get(code) or str(unicodedata.script_name(code, default=code)).lower()
 
 
 def dominant_script(text: str, lang: str | None = None) -> str:
@@ -119,9 +138,19 @@ def dominant_script(text: str, lang: str | None = None) -> str:
 
 
 def _script_of_lang(lang: str | None) -> str | None:
-    return {"ar": "arabic", "fa": "arabic", "ur": "arabic", "he": "hebrew", "hi": "devanagari", "mr": "devanagari",
-            "ne": "devanagari", "th": "thai", "zh": "han", "ja": "han", "ko": "hangul", "ru": "cyrillic",
-            "uk": "cyrillic", "bg": "cyrillic", "el": "greek"}.get(_base(lang or ""))
+    return LANG_SCRIPTS.get(_base(lang or ""))
+
+
+# The script each language is written in (its own script is preferred for spaces and punctuation).
+LANG_SCRIPTS = {
+    "ar": "arabic", "fa": "arabic", "ur": "arabic", "ps": "arabic", "sd": "arabic", "ug": "arabic", "ckb": "arabic",
+    "he": "hebrew", "iw": "hebrew", "yi": "hebrew", "dv": "thaana", "hi": "devanagari", "mr": "devanagari",
+    "ne": "devanagari", "th": "thai", "zh": "han", "ja": "han", "ko": "hangul", "ru": "cyrillic", "uk": "cyrillic",
+    "bg": "cyrillic", "sr": "cyrillic", "mk": "cyrillic", "be": "cyrillic", "kk": "cyrillic", "el": "greek",
+    "km": "khmer", "ta": "tamil", "te": "telugu", "lo": "lao", "my": "myanmar", "bn": "bengali", "as": "bengali",
+    "gu": "gujarati", "pa": "gurmukhi", "kn": "kannada", "ml": "malayalam", "si": "sinhala", "ka": "georgian",
+    "hy": "armenian", "am": "ethiopic", "ti": "ethiopic",
+}
 
 
 def _base(lang: str) -> str:
@@ -239,17 +268,23 @@ def coverage(path: Path, index: int = 0) -> frozenset[int]:
 
 
 @functools.lru_cache(maxsize=None)
-def line_height_units(path: Path, index: int = 0) -> float:
-    """(win ascent + win descent) / units per em: what libass sizes a font by (VSFilter compatible)."""
+def win_extent(path: Path, index: int = 0) -> tuple[float, float]:
+    """(ascent, descent) in em where libass puts a line's top and bottom: the face's win metrics
+    (VSFilter compatible; hhea when they are zero)."""
     from fontTools.ttLib import TTFont
 
     with TTFont(str(path), fontNumber=index, lazy=True) as font:
         upm = font["head"].unitsPerEm
         os2 = font["OS/2"] if "OS/2" in font else None
         if os2 is not None and os2.usWinAscent + os2.usWinDescent > 0:
-            return (os2.usWinAscent + os2.usWinDescent) / upm
+            return os2.usWinAscent / upm, os2.usWinDescent / upm
         hhea = font["hhea"]
-        return (hhea.ascent - hhea.descent) / upm
+        return hhea.ascent / upm, -hhea.descent / upm
+
+
+def line_height_units(path: Path, index: int = 0) -> float:
+    """(win ascent + win descent) / units per em: what libass sizes a font by (VSFilter compatible)."""
+    return sum(win_extent(path, index))
 
 
 IGNORED = frozenset(" \t\n\r\u00a0\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff")

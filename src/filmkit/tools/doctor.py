@@ -4,7 +4,6 @@ the font filmkit would burn each script's subtitles with."""
 from __future__ import annotations
 
 import platform
-import subprocess
 from dataclasses import dataclass
 
 from filmkit.errors import FilmkitError
@@ -41,7 +40,7 @@ def diagnose() -> list[Check]:
 
 
 def _ffmpeg_checks() -> list[Check]:
-    from filmkit.media.ffmpeg import ENV_FFMPEG, ffmpeg_binary, ffmpeg_filters, ffmpeg_version
+    from filmkit.media.ffmpeg import ENV_FFMPEG, ffmpeg_binary, ffmpeg_filters, ffmpeg_query, ffmpeg_version
 
     try:
         binary = ffmpeg_binary()
@@ -56,10 +55,10 @@ def _ffmpeg_checks() -> list[Check]:
     checks.append(Check("ffmpeg filters", not missing, f"missing: {', '.join(missing)}" if missing else f"all {len(REQUIRED_FILTERS)} render filters present"))
     later = [name for name in LATER_FILTERS if name not in filters]
     checks.append(Check("subtitle/loudness", not later, f"missing: {', '.join(later)}" if later else "ass (libass), loudnorm, ebur128 present", required=False))
-    encoders = subprocess.run([binary, "-hide_banner", "-encoders"], capture_output=True, text=True).stdout
+    encoders = ffmpeg_query("-encoders")
     missing_enc = [name for name in REQUIRED_ENCODERS if f" {name} " not in encoders]
     checks.append(Check("encoders", not missing_enc, f"missing: {', '.join(missing_enc)}" if missing_enc else ", ".join(REQUIRED_ENCODERS)))
-    ass_help = subprocess.run([binary, "-hide_banner", "-h", "filter=ass"], capture_output=True, text=True).stdout
+    ass_help = ffmpeg_query("-h", "filter=ass")
     checks.append(Check("libass shaping", "shaping" in ass_help,
                         "ass filter has complex shaping (HarfBuzz)" if "shaping" in ass_help
                         else "this ffmpeg's ass filter has no `shaping` option: Arabic and Devanagari may render wrongly",

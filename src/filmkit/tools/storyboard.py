@@ -15,10 +15,10 @@ from pathlib import Path
 from pydantic import Field
 
 from filmkit.errors import ProjectError
+from filmkit.graph.storyboard import build_chord_args, build_slate_clip_args
 from filmkit.media.ffmpeg import run_ffmpeg
 from filmkit.project.load import Locations, read_yaml, validate
 from filmkit.project.schema import Color, FrameRate, FrameSize, Number, Size, Strict, StrictStr
-from filmkit.timecode import format_rate, seconds_arg
 
 
 class Scene(Strict):
@@ -87,22 +87,10 @@ def generate(board: Storyboard, *, force: bool = False, on_scene: Callable[[int]
 
 
 def render_bed(bed: Bed, target: Path) -> None:
-    import typed_ffmpeg as ff
-
     target.parent.mkdir(parents=True, exist_ok=True)
     temp = target.with_name(f".{target.stem}.filmkit-part{target.suffix}")
-    duration = seconds_arg(Fraction(str(bed.duration)))
-    tones = [ff.sources.sine(frequency=hz, sample_rate=48000, duration=duration) for hz in bed.chord]
-    pad = (
-        ff.filters.amix(*tones, normalize=False)
-        .volume(volume=f"{2.0 / len(tones):.3f}")  # each sine peaks at 1/8: the chord peaks at 1/4
-        .afade(type="in", duration=2)
-        .afade(type="out", start_time=seconds_arg(max(Fraction(0), Fraction(str(bed.duration)) - 2)), duration=2)
-        .aformat(channel_layouts="stereo")
-    )
-    args = ff.output(pad, filename=str(temp), extra_options={"c:a": "aac", "b:a": "128k", "f": "mp4"}).global_args(y=True).compile()[1:]
     try:
-        run_ffmpeg(args, what=f"storyboard music {target.name}")
+        run_ffmpeg(build_chord_args(temp, bed.chord, Fraction(str(bed.duration))), what=f"storyboard music {target.name}")
         os.replace(temp, target)
     finally:
         temp.unlink(missing_ok=True)
@@ -114,36 +102,14 @@ def render_scene(spec: StoryboardFile, scene: Scene, number: int, target: Path) 
     temp = target.with_name(f".{target.stem}.filmkit-part{target.suffix}")
     try:
         draw_slate(spec.size, scene, number).save(slate)
-        run_ffmpeg(scene_args(spec, scene, number, slate, temp), what=f"storyboard scene {number}")
+        # The slate held for the scene's duration, a bar growing along the bottom, a soft hum.
+        args = build_slate_clip_args(slate, temp, height=spec.size.height, fps=spec.fps, seconds=Fraction(str(scene.duration)),
+                                     tone=scene.tone if scene.audio else None, seed=number)
+        run_ffmpeg(args, what=f"storyboard scene {number}")
         os.replace(temp, target)
     finally:
         for leftover in (slate, temp):
             leftover.unlink(missing_ok=True)
-
-
-def scene_args(spec: StoryboardFile, scene: Scene, number: int, slate: Path, output: Path) -> list[str]:
-    """Slate held for the scene's duration, a bar growing along the bottom, a soft hum."""
-    import typed_ffmpeg as ff
-
-    duration = seconds_arg(Fraction(str(scene.duration)))
-    width, height = spec.size
-    bar = max(4, height // 90)
-    video = (
-        ff.input(slate, t=duration, extra_options={"loop": 1, "framerate": format_rate(spec.fps)})
-        .video.drawbox(x="0", y=f"ih-{bar}", width=f"iw*t/{duration}", height=str(bar), color="white@0.85", thickness="fill")
-        .format(pix_fmts="yuv420p")
-    )
-    streams: list = [video]
-    options: dict[str, object] = {"c:v": "libx264", "preset": "veryfast", "tune": "stillimage", "crf": 20, "t": duration}
-    if scene.audio:
-        # `sine` peaks at 1/8 full scale: x0.8 puts the hum near -20 dBFS, under a soft pink-noise room.
-        hum = ff.sources.sine(frequency=scene.tone, sample_rate=48000, duration=duration).volume(volume="0.8")
-        air = ff.sources.anoisesrc(color="pink", amplitude=0.04, sample_rate=48000, duration=duration, seed=number)
-        mixed = ff.filters.amix(hum, air, normalize=False).afade(type="in", duration=0.3).aformat(channel_layouts="stereo")
-        streams.append(mixed)
-        options.update({"c:a": "aac", "b:a": "128k"})
-    node = ff.output(*streams, filename=str(output), extra_options={**options, "f": "mp4"}).global_args(y=True)
-    return node.compile()[1:]
 
 
 def draw_slate(size: Size, scene: Scene, number: int):  # type: ignore[no-untyped-def]
