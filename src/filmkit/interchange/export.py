@@ -7,12 +7,14 @@ says what was lost.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from filmkit.errors import InterchangeError, MediaError
 from filmkit.interchange import otio_out
+from filmkit.interchange.fcpx_fix import probed_fcpx_formats
 from filmkit.interchange.files import check_target, write_atomic
 from filmkit.interchange.model import Caveat
 from filmkit.interchange.read import otio_module
@@ -52,7 +54,8 @@ def export_timeline(project_file: Path, output: Path, start: str | None = None) 
     reduced = _reduce(otio, full, adapter, kind, loaded, timeline, caveats)
     try:
         options = {"rate": float(timeline.fps)} if adapter == "cmx_3600" else {}
-        text = otio.adapters.write_to_string(reduced, adapter_name=adapter, **options)
+        with probed_fcpx_formats() if adapter == "fcpx_xml" else contextlib.nullcontext():
+            text = otio.adapters.write_to_string(reduced, adapter_name=adapter, **options)
     except Exception as exc:  # noqa: BLE001 - writers raise anything; the cause is kept in the message
         raise InterchangeError(f"{output}: the {kind} writer failed: {type(exc).__name__}: {exc}. "
                                "Write cut.otio instead, which holds the whole cut") from exc

@@ -1,10 +1,13 @@
-"""Exact times for the FCPXML reader, whose arithmetic truncates (otio-fcpx-xml-adapter 1.0).
+"""Exact times for the FCPXML reader, whose arithmetic truncates (otio-fcpx-xml-adapter 1.0),
+and no `ffprobe` process from its writer.
 
 FCPXML writes times as rationals of seconds (`1001/30000s`). The adapter turns a format's
 frame duration into an integer rate (29 for 29.97) and each time into `int(seconds * rate)`,
 so an NTSC cut comes back at 29 fps with frames lost, and at any rate a time whose product
 lands just under a whole number loses a frame. While filmkit reads an FCPXML file, the three
 helpers that do this arithmetic are replaced by exact ones (Fractions, rounded once).
+Its writer names each format by running `ffprobe` on the media; filmkit starts processes only
+through `media.ffmpeg`, so while it writes, the frame size comes from `media.probe` instead.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
 from filmkit.interchange.tracks import exact_rate
@@ -51,3 +55,32 @@ def exact_fcpx_times() -> Iterator[None]:
         yield
     finally:
         fcpx_xml.to_rational_time, fcpx_xml.FcpxXml._format_frame_rate, fcpx_xml.FcpxXml._number_of_frames = saved
+
+
+@contextlib.contextmanager
+def probed_fcpx_formats() -> Iterator[None]:
+    """Patch the writer's format naming for the duration of one write."""
+    import opentimelineio as otio
+
+    fcpx_xml = otio.adapters.from_name("fcpx_xml").module()
+
+    def format_name(frame_rate: float, path: str) -> str:
+        from filmkit.errors import MediaError
+        from filmkit.interchange.sources import local_path
+        from filmkit.media.probe import probe
+
+        try:
+            video = probe(Path(local_path(path) or path)).video
+        except MediaError:
+            return ""
+        if video is None:
+            return ""
+        height = video.display_size[1]
+        return f"FFVideoFormat{height}p{round(frame_rate, 2):g}"
+
+    saved = fcpx_xml.format_name
+    fcpx_xml.format_name = format_name
+    try:
+        yield
+    finally:
+        fcpx_xml.format_name = saved
