@@ -47,6 +47,9 @@ def exact_fcpx_times() -> Iterator[None]:
     def number_of_frames(self: Any, time_value: str | None, format_id: str) -> int:
         return round(_seconds(time_value) * _rate(self, format_id))
 
+    if not all(hasattr(owner, name) for owner, name in ((fcpx_xml, "to_rational_time"), (fcpx_xml, "FcpxXml"))):
+        yield  # another version of the adapter: read as it reads (tests pin the one these fixes are for)
+        return
     saved = (fcpx_xml.to_rational_time, fcpx_xml.FcpxXml._format_frame_rate, fcpx_xml.FcpxXml._number_of_frames)
     fcpx_xml.to_rational_time = to_rational_time
     fcpx_xml.FcpxXml._format_frame_rate = format_frame_rate
@@ -78,6 +81,9 @@ def probed_fcpx_formats() -> Iterator[None]:
         height = video.display_size[1]
         return f"FFVideoFormat{height}p{round(frame_rate, 2):g}"
 
+    if not hasattr(fcpx_xml, "format_name"):
+        yield
+        return
     saved = fcpx_xml.format_name
     fcpx_xml.format_name = format_name
     try:
