@@ -237,3 +237,21 @@ def test_the_card_and_subtitles_come_back_relative_to_the_new_project(project: P
     assert again.subtitles is not None and again.subtitles.files == {"en": "../subs/en.srt"}
     assert again.card is not None and again.card.logo == "../still.png"
     assert load_project(done.output).resolve(again.card.logo) == (project.parent / "still.png").resolve()
+
+
+def test_yaml_to_fcp_xml_to_yaml_keeps_every_frame(project: Path) -> None:
+    """FCP 7 XML loses the slate's colour, the transitions' kinds and the transitions beside the
+    slate (all said), never a cut point."""
+    done = export_timeline(project, project.parent / "cut.xml")
+    assert sum("joins a colour slate" in caveat.message for caveat in done.caveats) == 2
+    back = import_cut(project.parent / "cut.xml", project.parent / "again.yaml", ImportOptions())
+    before, after = build_timeline(load_project(project)), build_timeline(load_project(back.output))
+    assert after.fps == before.fps and after.cut_frames == before.cut_frames
+    first, second, slate, still = after.clips
+    assert [(c.src_in, c.frames, c.record_start) for c in (first, second)] == [
+        (before.clips[0].src_in, before.clips[0].frames, 0),
+        (before.clips[1].src_in, before.clips[1].frames - before.clips[2].join.frames, before.clips[1].record_start)]
+    assert second.join is not None and second.join.frames == before.clips[1].join.frames
+    assert (slate.kind, slate.record_start) == ("color", before.clips[2].record_start)
+    assert (still.kind, still.record_start, still.frames) == ("image", before.clips[3].record_start, before.clips[3].frames)
+    assert [(b.record_start, b.src_in, b.frames) for b in after.music] == [(b.record_start, b.src_in, b.frames) for b in before.music]

@@ -94,6 +94,8 @@ def _reduce(otio: Any, full: Any, adapter: str, kind: str, loaded: LoadedProject
             item.transition_type = otio.schema.TransitionTypes.SMPTE_Dissolve
         if isinstance(item, otio.schema.Clip) and isinstance(item.media_reference, otio.schema.GeneratorReference):
             _slate(otio, video, index, item, adapter, kind, caveats)
+    if adapter == "fcp_xml":
+        _no_transitions_at_gaps(otio, video, caveats)
     if adapter == "fcpx_xml" and any(isinstance(item, otio.schema.Transition) for item in video):
         count = sum(isinstance(item, otio.schema.Transition) for item in video)
         caveats.append(Caveat("transition", f"the FCPXML writer cannot write transitions: {count} become straight cuts "
@@ -123,6 +125,20 @@ def _slate(otio: Any, video: Any, index: int, item: Any, adapter: str, kind: str
         item.media_reference = otio.schema.GeneratorReference(generator_kind="black")
     else:
         video[index] = otio.schema.Gap(source_range=item.source_range)
+
+
+def _no_transitions_at_gaps(otio: Any, video: Any, caveats: list[Caveat]) -> None:
+    """The FCP 7 XML adapter misplaces a transition beside a gap (the slates' form in XML) by its
+    length: such a transition becomes a straight cut at the start of its overlap, so every frame
+    keeps its place."""
+    items = list(video)
+    for index, item in enumerate(items):
+        beside = items[index - 1:index] + items[index + 1:index + 2]
+        if isinstance(item, otio.schema.Transition) and any(isinstance(other, otio.schema.Gap) for other in beside):
+            caveats.append(Caveat("transition", f"FCP 7 XML: the {item.name} at {_where(otio, video, video.index(item))} "
+                                                "joins a colour slate (written as a gap), and becomes a straight cut at "
+                                                "the start of its overlap; write cut.otio to keep it"))
+            video.remove(item)
 
 
 def _edl_only(otio: Any, reduced: Any, timeline: Timeline, caveats: list[Caveat]) -> None:
