@@ -138,6 +138,7 @@ class Event(Strict):
     transition: Transition | None = None
     gain_db: Number = 0
     focus: Number = Field(default=0.5, ge=0, le=1)  # horizontal centre kept when a platform crops (0 left, 1 right)
+    name: StrictStr | None = None  # the event's clip name in the editing system (kept by `filmkit import`/`timeline`)
 
     @property
     def kind(self) -> Literal["media", "color", "image"]:
