@@ -71,12 +71,12 @@ def text_languages(item: Overlay, langs: Sequence[str]) -> list[str]:
     return chosen or [next(iter(item.text))]
 
 
-def check_overlay_texts(loaded: LoadedProject, langs: Sequence[str], platform: str | None = None) -> None:
-    """A version in `langs` needs every text overlay it shows in each of its languages (never English
-    on the Russian version); ProjectError naming each text that is missing."""
+def check_overlay_texts(loaded: LoadedProject, langs: Sequence[str], platforms: Sequence[str | None] = (None,)) -> None:
+    """Versions in `langs` for `platforms` (None: the master) need every text overlay they show in each
+    of their languages (never English on the Russian version); ProjectError naming each text missing."""
     problems = []
     for index, item in enumerate(loaded.project.overlays):
-        if item.text is None or not langs or not shown_in(item, langs, platform):
+        if item.text is None or not langs or not any(shown_in(item, langs, platform) for platform in platforms):
             continue
         for lang in text_languages(item, langs):
             if lang not in item.text:

@@ -191,7 +191,7 @@ def plan_platform(
     for lang, path in outputs:
         check_output_path(path, protected=[loaded.path, *media])
         langs = parse_langs(lang) if lang else []  # no language: the master's card
-        check_overlay_texts(loaded, langs, preset.name)
+        check_overlay_texts(loaded, langs, [preset.name])
         versions.append(VersionPlan(path, tracks.get(lang, ()), card_languages(loaded, langs), tuple(langs)))
     spec = dataclasses.replace(render_spec(preset, timeline, loudness, reframe), levels=sound_levels(timeline, media))
     picture = spec.picture or Picture(timeline.width, timeline.height)
