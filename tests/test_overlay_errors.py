@@ -18,19 +18,8 @@ BASE = """
     title: Overlays
     format: {{size: 320x180, fps: 25}}
     media: {{red: media/red.mp4, green: media/green.mp4, tone: media/tone.m4a}}
-    cut:
-      - media: red
-        in: 0
-        out: 1
-      - media: green
-        in: 0
-        out: 1
-    card:
-      duration: 1
-      fade: 0.2
-      text:
-        en: {{tagline: Love Always Wins}}
-        ar: {{tagline: الحب ينتصر دائماً}}
+    cut: [{{media: red, in: 0, out: 1, gain_db: 0}}, {{media: green, in: 0, out: 1}}]
+    card: {{duration: 1, fade: 0.2, text: {{en: {{tagline: Love Always Wins}}, ar: {{tagline: الحب ينتصر دائماً}}}}}}
     {extra}
 """
 
@@ -163,8 +152,7 @@ EVENT_CASES = [
 @pytest.mark.parametrize(("line", "expected"), EVENT_CASES)
 def test_event_sound_mistakes(run_cli, media: Path, tmp_path: Path, line: str, expected: list[str]) -> None:  # type: ignore[no-untyped-def]
     path = project(media, tmp_path, "")
-    path.write_text(path.read_text(encoding="utf-8").replace("    out: 1\n", f"    out: 1\n    {line}\n", 1),
-                    encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8").replace("gain_db: 0}", f"{line}}}", 1), encoding="utf-8")
     assert_invalid(run_cli("check", str(path)), path, line_of(path, line), *expected)
 
 

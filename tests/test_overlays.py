@@ -65,10 +65,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
         title: Overlays
         format: {{size: 320x180, fps: 25}}
         media: {{navy: media/navy.mp4, lime: media/lime.mp4}}
-        cut:
-          - media: navy
-            in: 0
-            out: 3
+        cut: [{{media: navy, in: 0, out: 3}}]
         subtitles:
           files: {{en: subs/en.srt, ar: subs/ar.srt}}
         card:
