@@ -233,3 +233,43 @@ def test_a_bilingual_version_stacks_both_languages(renders) -> None:  # type: ig
     assert lower.text is not None
     english, arabic = lower.text.blocks[1], lower.text.blocks[2]
     assert english.lang == "en" and arabic.lang == "ar" and arabic.top > english.top + english.block.height
+
+
+def test_a_long_film_rendered_in_segments_shows_its_overlays_as_one_graph_would(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cut of many shots renders in segments (render.run): a layer that spans segment
+    boundaries, fading in and out, is cut at them and read only for its part, frame for frame."""
+    import filmkit.render.run as run
+
+    make_clip(tmp_path / "navy.mp4", color="0x203050", seconds=3, audio=None)
+    make_clip(tmp_path / "lime.mp4", color="lime", seconds=3, audio=None)
+    _png(tmp_path / "logo.png", (80, 40), (255, 220, 0), border=6)
+    events = "".join(f"\n  - {{media: navy, in: {i / 10:g}, duration: 0.2}}" for i in range(14))
+    project = tmp_path / "edit.yaml"
+    project.write_text(
+        "filmkit: 1\ntitle: Long\nformat: {size: 320x180, fps: 25}\nmedia: {navy: navy.mp4, lime: lime.mp4}\n"
+        f"cut:{events}\noverlays:\n"
+        "  - {image: logo.png, start: 0.32, end: 2.4, fade_in: 0.2, fade_out: 0.2, position: top-right}\n"
+        "  - {video: lime, in: 0.4, start: 1.12, duration: 1.2, fade_in: 0.2, width: 0.25, position: top-left}\n",
+        encoding="utf-8")
+    frames = {}
+    for name, above in (("segments", run.SEGMENT_ABOVE), ("one graph", 100)):
+        monkeypatch.setattr(run, "SEGMENT_ABOVE", above)
+        plan = plan_single_platform(project, "youtube-1080p", None, tmp_path / f"{above}.mp4", measure=False)
+        plan = replace(plan, spec=replace(plan.spec, picture=replace(plan.spec.picture, width=320, height=180)))
+        assert run.renders_in_segments(plan) == (name == "segments")
+        render(plan)
+        frames[name] = read_frames(plan.output)
+    boxes = [overlay.box for overlay in plan.overlays()]
+    assert len(frames["segments"]) == len(frames["one graph"]) == 70
+    for number, (split, whole) in enumerate(zip(frames["segments"], frames["one graph"])):
+        for left, top, right, bottom in boxes:
+            difference = np.abs(split[top:bottom, left:right].astype(int) - whole[top:bottom, left:right].astype(int))
+            assert difference.mean() < 4, f"frame {number}: the overlay differs between segments and one graph"
+    yellow = [YELLOW[1](frame.astype(int)).sum() for frame in frames["segments"]]
+    assert yellow[7] == 0 and yellow[8 + 5] > 0 and yellow[60] == 0, "the logo from frame 8 to 59"
+    left, top, right, bottom = boxes[1]  # the clip fades in over frames 28-32, across the boundary at 30
+    green = [float(frame[top:bottom, left:right, 1].mean()) for frame in frames["segments"][27:35]]
+    assert abs(green[0] - green[1]) < 2, "its first frame fully transparent, as ffmpeg's fade starts"
+    assert all(earlier + 20 < later for earlier, later in zip(green[1:6], green[2:7])), "rising through frame 30"
+    assert abs(green[6] - green[7]) < 4 and green[7] > 230, "then the lime clip itself"

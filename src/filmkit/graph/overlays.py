@@ -18,7 +18,7 @@ import typed_ffmpeg as ff
 from filmkit.graph.cut import frame_tb, source_frames
 from filmkit.media.probe import MediaInfo
 from filmkit.project.timeline import Timeline
-from filmkit.timecode import format_rate
+from filmkit.timecode import format_rate, frames_to_seconds, seconds_arg
 
 
 @dataclass(frozen=True)
@@ -54,35 +54,44 @@ class Layer:
 def lay_layers(timeline: Timeline, media: Mapping[Path, MediaInfo], video: ff.VideoStream, layers: Sequence[Layer],
                first: int, length: int) -> ff.VideoStream:
     """`layers` over `video`, a stream whose frame 0 is the film's record frame `first` and which
-    lasts `length` frames (a segment of a long film starts later than 0)."""
+    lasts `length` frames (a segment of a long film starts later than 0 and shows part of a layer:
+    only that part is read)."""
     for layer in layers:
-        shown_from, shown_to = max(layer.start, first), min(layer.end, first + length)
+        shown_from, shown_to = max(layer.start, first) - layer.start, min(layer.end, first + length) - layer.start
         if shown_from >= shown_to:
             continue
-        stream = _layer_stream(timeline, media, layer)
-        if (shown_from, shown_to) != (layer.start, layer.end):  # a segment shows part of it
-            stream = stream.trim(start_frame=shown_from - layer.start, end_frame=shown_to - layer.start)
-        stream = stream.setpts(expr=f"PTS-STARTPTS+{shown_from - first}")
+        stream = _layer_part(timeline, media, layer, shown_from, shown_to - shown_from)
+        stream = stream.setpts(expr=f"PTS-STARTPTS+{layer.start + shown_from - first}")
         video = video.overlay(stream, x=layer.x, y=layer.y, eof_action="pass")
     return video
 
 
-def _layer_stream(timeline: Timeline, media: Mapping[Path, MediaInfo], layer: Layer) -> ff.VideoStream:
-    """The layer's own frames, 0 to frames - 1, one tick per frame, with alpha."""
+def _layer_part(timeline: Timeline, media: Mapping[Path, MediaInfo], layer: Layer, skip: int,
+                frames: int) -> ff.VideoStream:
+    """Frames `skip` to `skip + frames` of the layer, with alpha, faded where the layer fades, one
+    tick per frame (their time counted from the layer's start, which the fades are set on)."""
     if layer.clip is not None:
         clip = layer.clip
-        stream = (source_frames(timeline, clip.source, media[clip.source], clip.src_in, layer.frames)
+        stream = (source_frames(timeline, clip.source, media[clip.source], clip.src_in + skip, frames)
                   .scale(w=clip.width, h=clip.height, flags="bicubic").setsar(sar="1"))
     else:
         assert layer.png is not None, "a layer is a drawn still or a clip"
         # Decoded once and held, as the card is (not looped by the demuxer, which decodes it per frame).
         drawn = ff.input(layer.png, extra_options={"framerate": format_rate(timeline.fps)})
-        stream = drawn.video.tpad(stop=layer.frames - 1, stop_mode="clone").trim(end_frame=layer.frames)
+        stream = drawn.video.tpad(stop=frames - 1, stop_mode="clone").trim(end_frame=frames)
     stream = stream.format(pix_fmts="rgba")
     if layer.opacity < 1:
         stream = stream.colorchannelmixer(aa=f"{layer.opacity:g}")
-    if layer.fade_in:
-        stream = stream.fade(type="in", start_frame=0, nb_frames=layer.fade_in, alpha=True)
-    if layer.fade_out:
-        stream = stream.fade(type="out", start_frame=layer.frames - layer.fade_out, nb_frames=layer.fade_out, alpha=True)
-    return stream.settb(expr=frame_tb(timeline))
+    stream = stream.settb(expr=frame_tb(timeline))
+    if skip:
+        stream = stream.setpts(expr=f"PTS-STARTPTS+{skip}")
+    if layer.fade_in and skip < layer.fade_in:
+        stream = stream.fade(type="in", start_time=0, duration=_seconds(layer.fade_in, timeline), alpha=True)
+    if layer.fade_out and skip + frames > layer.frames - layer.fade_out:
+        stream = stream.fade(type="out", start_time=_seconds(layer.frames - layer.fade_out, timeline),
+                             duration=_seconds(layer.fade_out, timeline), alpha=True)
+    return stream
+
+
+def _seconds(frames: int, timeline: Timeline) -> str:
+    return seconds_arg(frames_to_seconds(frames, timeline.fps))
