@@ -193,3 +193,11 @@ def test_a_text_too_long_for_its_lines(run_cli, media: Path, tmp_path: Path) -> 
     assert_invalid(run_cli("render", str(path), "-o", str(tmp_path / "x.mp4")), path, line_of(path, TEXT),
                    "overlays[0].text.en: the text needs more than 1 lines on 320x180",
                    "shorten it, allow more lines (`style: {max_lines: N}`) or a wider overlay (`width`)")
+
+
+def test_the_master_shows_a_text_in_its_first_language_when_the_cards_is_missing(media: Path, tmp_path: Path) -> None:
+    from filmkit.render.plan import plan_render
+
+    path = project(media, tmp_path, overlay("text: {ar: آنا بيرغ, ru: Анна Берг}\nstart: 0\nend: 1"))
+    placed = plan_render(path).overlays()  # the master ends on the English card: no English text here
+    assert placed[0].text is not None and [block.lang for block in placed[0].text.blocks] == ["ar"]

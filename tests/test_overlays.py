@@ -273,3 +273,14 @@ def test_a_long_film_rendered_in_segments_shows_its_overlays_as_one_graph_would(
     assert abs(green[0] - green[1]) < 2, "its first frame fully transparent, as ffmpeg's fade starts"
     assert all(earlier + 20 < later for earlier, later in zip(green[1:6], green[2:7])), "rising through frame 30"
     assert abs(green[6] - green[7]) < 4 and green[7] > 230, "then the lime clip itself"
+
+
+def test_check_lists_the_overlays_and_dry_run_shows_them(project: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    checked = run_cli("check", str(project))
+    assert checked.exit_code == 0, checked
+    assert "  overlay 1: text, 00:00:00:20 for 1.60 s\n" in checked.stdout
+    assert "  overlay 3: image, 00:00:02:15 for 1.40 s, over the card\n" in checked.stdout
+    dry = run_cli("render", str(project), "--lang", "ar", "--dry-run")
+    assert dry.exit_code == 0, dry
+    assert "overlays written to" in dry.stderr
+    assert dry.stdout.count("overlay=x=") == 4 and "overlay1_320x180.png" in dry.stdout

@@ -65,9 +65,10 @@ def shown_in(item: Overlay, langs: Sequence[str], platform: str | None) -> bool:
 
 
 def text_languages(item: Overlay, langs: Sequence[str]) -> list[str]:
-    """The languages a text overlay is written in for a version in `langs` (its first one for the master)."""
+    """The languages a text overlay is written in for a version in `langs`; its first one where it has
+    none of them (the master, whose card language it may lack: a version's own are checked before)."""
     assert item.text is not None
-    chosen = [lang for lang in langs if item.languages is None or lang in item.languages]
+    chosen = [lang for lang in langs if (item.languages is None or lang in item.languages) and lang in item.text]
     return chosen or [next(iter(item.text))]
 
 
@@ -78,7 +79,7 @@ def check_overlay_texts(loaded: LoadedProject, langs: Sequence[str], platforms: 
     for index, item in enumerate(loaded.project.overlays):
         if item.text is None or not langs or not any(shown_in(item, langs, platform) for platform in platforms):
             continue
-        for lang in text_languages(item, langs):
+        for lang in (lang for lang in langs if item.languages is None or lang in item.languages):
             if lang not in item.text:
                 problems.append(loaded.locations.problem(("overlays", index, "text"), (
                     f"the overlay has no text in {lang!r}, a language this film is exported in; it has "
