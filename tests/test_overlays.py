@@ -284,3 +284,30 @@ def test_check_lists_the_overlays_and_dry_run_shows_them(project: Path, run_cli)
     assert dry.exit_code == 0, dry
     assert "overlays written to" in dry.stderr
     assert dry.stdout.count("overlay=x=") == 4 and "overlay1_320x180.png" in dry.stdout
+
+
+def test_a_jpeg_logo_is_turned_as_its_exif_says_and_keeps_its_aspect(tmp_path: Path) -> None:
+    from PIL import Image
+
+    from filmkit.render.plan import plan_render
+
+    make_clip(tmp_path / "navy.mp4", color="0x203050", seconds=2, audio=None)
+    exif = Image.Exif()
+    exif[0x0112] = 6  # stored landscape, shown turned a quarter: portrait
+    Image.new("RGB", (80, 40), (255, 220, 0)).save(tmp_path / "logo.jpg", exif=exif.tobytes())
+    project = write_project(tmp_path, """
+        filmkit: 1
+        title: Jpeg
+        format: {size: 320x180, fps: 25}
+        media: {navy: navy.mp4}
+        cut: [{media: navy, in: 0, out: 1}]
+        overlays: [{image: logo.jpg, start: 0, end: 1, width: 0.1}]
+    """)
+    plan = plan_render(project, tmp_path / "out.mp4")
+    left, top, right, bottom = plan.overlays()[0].box
+    assert (right - left, bottom - top) == (32, 64), "a tenth of the width, twice as tall"
+    (tmp_path / "work").mkdir()
+    layer = plan.write_overlays(tmp_path / "work")[0]
+    assert layer.png is not None
+    with Image.open(layer.png) as drawn:
+        assert drawn.size == (32, 64) and drawn.mode == "RGBA"

@@ -150,8 +150,16 @@ def overlay_faces(loaded: LoadedProject, item: Overlay, lang: str) -> FaceSet:
 
 
 def _picture_aspect(timing: OverlayTiming, media: dict[Path, MediaInfo]) -> Fraction:
-    """Width over height of an image or clip as shown (rotation and pixel aspect applied)."""
+    """Width over height of an image or clip as shown: a clip's rotation and pixel aspect applied, an
+    image turned as its EXIF orientation says (as Pillow draws it, see `_draw_image`)."""
     assert timing.source is not None
+    if timing.kind == "image":
+        from PIL import Image
+
+        with Image.open(timing.source) as image:
+            width, height = image.size
+            turned = image.getexif().get(0x0112) in (5, 6, 7, 8)  # orientations that swap the sides
+        return Fraction(height, width) if turned else Fraction(width, height)
     video = media[timing.source].video
     assert video is not None, "check_media refuses an overlay without a picture"
     return video.display_aspect
