@@ -56,7 +56,8 @@ def render_all(
         for index, (version, temp) in enumerate(zip(plan.versions, temps)):
             folder = workdir / str(index)
             folder.mkdir()
-            versions.append(Version(temp, plan.write_burn(folder, version), plan.write_card(folder, version)))
+            versions.append(Version(temp, plan.write_burn(folder, version), plan.write_card(folder, version),
+                                    plan.write_overlays(folder, version)))
         names = ", ".join(version.output.name for version in plan.versions)
         spec = spec_for_versions(plan.spec, len(versions), os.cpu_count() or 2)
         if renders_in_segments(plan):
