@@ -300,3 +300,16 @@ def missing_glyphs(text: str, faces: list[FontChoice]) -> list[str]:
         if not any(ord(char) in cmap for cmap in covered):
             missing.append(char)
     return missing
+
+
+def link_font_file(source: Path, link: Path) -> None:
+    """`link` names the font file `source` (for libass's fonts folder): a symbolic link where the
+    file system allows it, else a copy."""
+    import shutil
+
+    if link.exists():
+        return
+    try:
+        os.symlink(source, link)
+    except OSError:
+        shutil.copyfile(source, link)
