@@ -19,7 +19,7 @@ from filmkit.card.model import Box, PlacedText
 from filmkit.card.typeset import load_font
 from filmkit.errors import FilmkitError, RenderError
 from filmkit.text.fonts import line_height_units, link_font_file
-from filmkit.subtitles.ass import ass_escape  # the same literal-text escaping the subtitles use
+from filmkit.subtitles.ass import ass_document, ass_escape  # the subtitles' own script writing
 
 if TYPE_CHECKING:
     from PIL import Image as PILImage
@@ -87,14 +87,7 @@ def _ass_document(lines: Sequence[PlacedText], sheet: _Sheet) -> str:
         for x, text in ((sheet.start, line.text), (sheet.area + sheet.em, _reference_letter(line))):
             events.append(f"Dialogue: 0,0:00:00.00,0:00:05.00,l{number},,0,0,0,,{{\\pos({x},{y + PAD})}}"
                           f"{ass_escape(text)}")
-    return "\n".join([
-        "[Script Info]", "ScriptType: v4.00+", f"PlayResX: {sheet.even_width}", f"PlayResY: {sheet.height}",
-        "WrapStyle: 2", "ScaledBorderAndShadow: yes", "", "[V4+ Styles]",
-        "Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, Bold, "
-        "Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, Alignment, "
-        "MarginL, MarginR, MarginV, Encoding",
-        *styles, "", "[Events]",
-        "Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text", *events, ""])
+    return ass_document(sheet.even_width, sheet.height, styles, events)
 
 
 def _draw_with_libass(lines: Sequence[PlacedText], sheet: _Sheet) -> PILImage.Image:
