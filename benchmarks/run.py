@@ -1,6 +1,6 @@
 """filmkit's benchmark runner: one command, synthetic sources, results in benchmarks/RESULTS.md.
 
-    .venv/bin/python benchmarks/run.py [--quick] [--only single,batch,sharing,scaling,startup] [--runs N]
+    .venv/bin/python benchmarks/run.py [--quick] [--only single,batch,sharing,scaling,startup,range,overhead,floor] [--runs N]
                                       [--moviepy-runs N] [--batch-runs N] [--scaling-runs N]
                                       [--speeds preset,fast] [--filmkit REV]
 
@@ -77,6 +77,9 @@ def main(argv: list[str]) -> int:
         "sharing": lambda: suite.sharing(kit, sizes["batch"], args.batch_runs or args.runs),
         "scaling": lambda: suite.scaling(kit, sizes["scaling"], args.scaling_runs),
         "startup": lambda: suite.startup(kit, args.startup_runs),
+        "range": lambda: suite.speed.range_draft(kit, args.runs),
+        "overhead": lambda: suite.speed.overhead(kit, args.runs),
+        "floor": lambda: suite.speed.floor(kit, args.runs),
     }
     for name in args.only:
         data = calls[name]()

@@ -5,12 +5,16 @@ from __future__ import annotations
 import shlex
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from filmkit.cli.app import PROJECT_FILE, cli
 from filmkit.cli.console import export_progress, export_summary, progress_bar
 from filmkit.errors import ExitStatus, FilmkitError, Reported
+
+if TYPE_CHECKING:
+    from filmkit.render.plan import RenderPlan
 
 
 @cli.command()
@@ -20,8 +24,11 @@ from filmkit.errors import ExitStatus, FilmkitError, Reported
 @click.option("--platform", "platform", metavar="P", help="Render for platform preset P (see `filmkit presets`): its size, encoder, loudness.")
 @click.option("--sidecar", is_flag=True, help="Also write clean UTF-8 .srt and .vtt files beside the video.")
 @click.option("--dry-run", is_flag=True, help="Print the ffmpeg command instead of running it.")
+@click.option("--from", "start", metavar="TC", help="Render from this time of the film (timecode, HH:MM:SS.mmm or seconds).")
+@click.option("--to", "end", metavar="TC", help="Render up to this time of the film (exclusive, like `out`).")
+@click.option("--draft", is_flag=True, help="Fast preview: 540 lines, fastest encoder, no loudness normalization.")
 def render(project_file: Path, output: Path | None, lang: str | None, platform: str | None, sidecar: bool,
-           dry_run: bool) -> None:
+           dry_run: bool, start: str | None, end: str | None, draft: bool) -> None:
     """Render the cut of PROJECT_FILE to one video file."""
     from filmkit.media.ffmpeg import ffmpeg_binary
     from filmkit.render.extras import write_sidecars
@@ -32,10 +39,16 @@ def render(project_file: Path, output: Path | None, lang: str | None, platform: 
 
     if sidecar and not lang:
         raise FilmkitError("--sidecar writes the subtitles of --lang beside the video; give --lang too (e.g. --lang ru --sidecar)")
+    partial = start is not None or end is not None
+    if dry_run and (partial or draft):
+        raise FilmkitError("--dry-run prints the whole film's command; leave out --from, --to and --draft with it")
     if platform:
-        plan = plan_single_platform(project_file, platform, lang, output, measure=not dry_run)
+        plan = plan_single_platform(project_file, platform, lang, output, measure=not (dry_run or draft))
     else:
         plan = plan_render(project_file, output, lang=lang)
+    if partial or draft:
+        _render_part(plan, start, end, draft, explicit=output is not None)
+        return
     frame = platform or f"{plan.picture.width}x{plan.picture.height}"
     warnings = [*warnings_of(list(plan.tracks)), *plan.layout_findings(frame)]
     for finding in warnings:
@@ -65,6 +78,26 @@ def render(project_file: Path, output: Path | None, lang: str | None, platform: 
     if sidecar:
         for path in write_sidecars(plan.tracks, plan.output, ("srt", "vtt")):
             click.echo(f"Wrote {path}", err=True)
+
+
+def _render_part(plan: RenderPlan, start: str | None, end: str | None, draft: bool, explicit: bool) -> None:
+    """`render --from/--to/--draft`: a range of the film, a draft, or both (render.range)."""
+    from filmkit.render.range import DRAFT_LINES, draft_plan, parse_range, render_range, renamed
+    from filmkit.timecode import format_timecode
+
+    wanted = parse_range(plan.timeline, start, end)
+    if draft:
+        plan = draft_plan(plan)
+        click.echo(f"Draft: {plan.picture.width}x{plan.picture.height} (at most {DRAFT_LINES} lines), x264 ultrafast, "
+                   "no loudness normalization; not for delivery", err=True)
+    if not explicit:
+        plan = renamed(plan, wanted, draft)
+    fps = plan.timeline.fps
+    with progress_bar(f"Rendering {plan.output.name}", wanted.frames) as advance:
+        result = render_range(plan, wanted, on_progress=lambda p: advance(p.frame))
+    click.echo(f"Wrote {result.output} ({plan.picture.width}x{plan.picture.height}, {result.frames} frames, "
+               f"{format_timecode(wanted.first, fps)}-{format_timecode(wanted.last, fps)} of the film, "
+               f"{result.size_bytes / 1_000_000:.1f} MB)", err=True)
 
 
 @cli.command()

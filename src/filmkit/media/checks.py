@@ -6,7 +6,8 @@ from fractions import Fraction
 from pathlib import Path
 
 from filmkit.errors import MediaError, Problem, ProjectError
-from filmkit.media.probe import MediaInfo, probe
+from filmkit.media.probe import MediaInfo
+from filmkit.media.probe_cache import cached_probe
 from filmkit.project.load import KeyPath, LoadedProject
 from filmkit.project.timeline import Timeline
 from filmkit.timecode import format_seconds, format_timecode, frames_to_seconds
@@ -28,7 +29,7 @@ def probe_media(loaded: LoadedProject, timeline: Timeline) -> dict[Path, MediaIn
     problems: list[Problem] = []
     for path, key in where.items():
         try:
-            infos[path] = probe(path)
+            infos[path] = cached_probe(path)
         except MediaError as exc:
             problems.append(loaded.locations.problem(key, str(exc)))
     if problems:

@@ -9,6 +9,7 @@ pipe alone would not stop it).
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import os
 import re
@@ -17,6 +18,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -28,6 +30,9 @@ from filmkit.errors import FilmkitError, Interrupted, RenderError
 log = logging.getLogger("filmkit.media.ffmpeg")
 
 ENV_FFMPEG = "FILMKIT_FFMPEG"
+# A file to which every ffmpeg run appends one JSON line {"what", "wall"} (seconds): how the
+# benchmarks tell filmkit's own time from its ffmpeg processes' (benchmarks/RESULTS.md, overhead).
+ENV_TIMINGS = "FILMKIT_FFMPEG_TIMINGS"
 STDERR_LINES_KEPT = 60
 
 # glibc raises its mmap threshold after a large block is freed, so the frame pools of shots
@@ -165,6 +170,7 @@ def _running(argv: list[str], what: str, *, stdout: int) -> Iterator[subprocess.
         refused = _REFUSING > 0
     if refused:
         raise Interrupted(f"{what}: not started (stopping)")
+    started = time.perf_counter()
     try:
         process = subprocess.Popen(
             argv,
@@ -189,8 +195,18 @@ def _running(argv: list[str], what: str, *, stdout: int) -> Iterator[subprocess.
             _RUNNING.discard(process)
             stopped = process in _STOPPED
             _STOPPED.discard(process)
+        _record_timing(what, time.perf_counter() - started)
     if stopped:
         raise Interrupted(f"{what}: stopped")
+
+
+def _record_timing(what: str, wall: float) -> None:
+    """One ffmpeg run's wall time, in the debug log and, when asked, the timings file."""
+    log.debug("%s: ffmpeg ran %.3f s", what, wall)
+    target = os.environ.get(ENV_TIMINGS)
+    if target:
+        with open(target, "a", encoding="utf-8") as file:
+            file.write(json.dumps({"what": what, "wall": round(wall, 6)}) + "\n")
 
 
 @contextlib.contextmanager

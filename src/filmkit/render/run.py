@@ -50,14 +50,7 @@ def render_all(
     """Every version of `plan` from one ffmpeg process, each moved into place only once all are
     verified (against `preset` too, for the versions of a platform)."""
     with contextlib.ExitStack() as stack:
-        temps = [stack.enter_context(temporary_beside(version.output)) for version in plan.versions]
-        workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="filmkit-")))
-        versions = []
-        for index, (version, temp) in enumerate(zip(plan.versions, temps)):
-            folder = workdir / str(index)
-            folder.mkdir()
-            versions.append(Version(temp, plan.write_burn(folder, version), plan.write_card(folder, version),
-                                    plan.write_overlays(folder, version)))
+        temps, versions = prepare_versions(plan, stack)
         names = ", ".join(version.output.name for version in plan.versions)
         spec = spec_for_versions(plan.spec, len(versions), os.cpu_count() or 2)
         if renders_in_segments(plan):
@@ -71,6 +64,20 @@ def render_all(
     return [RenderResult(version.output, plan.timeline.total_frames, version.output.stat().st_size,
                          dataclasses.replace(info, path=version.output))
             for version, info in zip(plan.versions, read)]
+
+
+def prepare_versions(plan: RenderPlan, stack: contextlib.ExitStack) -> tuple[list[Path], list[Version]]:
+    """Each version's temporary output (removed on failure) and its subtitles, card and overlays,
+    drawn into a working folder that lives as long as `stack`."""
+    temps = [stack.enter_context(temporary_beside(version.output)) for version in plan.versions]
+    workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="filmkit-")))
+    versions = []
+    for index, (version, temp) in enumerate(zip(plan.versions, temps)):
+        folder = workdir / str(index)
+        folder.mkdir()
+        versions.append(Version(temp, plan.write_burn(folder, version), plan.write_card(folder, version),
+                                plan.write_overlays(folder, version)))
+    return temps, versions
 
 
 def spec_for_versions(spec: RenderSpec, versions: int, cores: int) -> RenderSpec:
