@@ -106,13 +106,13 @@ def build_render_args(
     assert cut.video is not None and cut.audio is not None
     audio = film_audio(timeline, media, cut.audio, spec.levels)
     if spec.loudness is not None:
-        audio = _normalize(timeline, audio, spec.loudness)
+        audio = normalize_loudness(timeline, audio, spec.loudness)
     outputs = []
     for version in versions:
         video = finish_picture(timeline, media, picture, cut.video, version)
         if spec.fps is not None and spec.fps != timeline.fps:
             video = video.fps(fps=format_rate(spec.fps))
-        outputs.append(_output(timeline, video, audio, version.path, spec.encoding))
+        outputs.append(encoded_output(timeline, video, audio, version.path, spec.encoding))
     node = outputs[0] if len(outputs) == 1 else ff.merge_outputs(*outputs)
     return node.global_args(y=True).compile()[1:]  # the binary is chosen by filmkit.media.ffmpeg
 
@@ -194,7 +194,7 @@ def build_sound_args(timeline: Timeline, media: Mapping[Path, MediaInfo], spec: 
     """The whole film's sound in one pass (cut, card silence, music, loudness), encoded once."""
     audio = film_audio(timeline, media, build_cut_audio(timeline, media), spec.levels)
     if spec.loudness is not None:
-        audio = _normalize(timeline, audio, spec.loudness)
+        audio = normalize_loudness(timeline, audio, spec.loudness)
     options = _audio_options(timeline, spec.encoding)
     options["f"] = "mp4"
     return ff.output(audio, filename=str(target), extra_options=options).global_args(y=True).compile()[1:]
@@ -239,7 +239,7 @@ def _blurred(video: ff.VideoStream, picture: Picture) -> ff.VideoStream:
     )
 
 
-def _normalize(timeline: Timeline, audio: ff.AudioStream, target: Normalization) -> ff.AudioStream:
+def normalize_loudness(timeline: Timeline, audio: ff.AudioStream, target: Normalization) -> ff.AudioStream:
     """Second pass of two-pass loudnorm: with the first pass's measurement it is a plain gain.
 
     loudnorm applies one linear gain only when the measured range fits the target range (and
@@ -293,7 +293,7 @@ def build_still_args(video: Path, seconds: Fraction, target: Path) -> list[str]:
     return node.global_args(y=True).compile()[1:]
 
 
-def _output(timeline: Timeline, video: ff.VideoStream, audio: ff.AudioStream, output: Path, encoding: Encoding) -> ff.OutputStream:
+def encoded_output(timeline: Timeline, video: ff.VideoStream, audio: ff.AudioStream, output: Path, encoding: Encoding) -> ff.OutputStream:
     options = {**_video_options(encoding), **_audio_options(timeline, encoding)}
     options["f"] = MUXERS.get(output.suffix.lower(), "mp4")
     options.update(_container_options(encoding, str(options["f"])))

@@ -16,7 +16,7 @@ from pathlib import Path
 import typed_ffmpeg as ff
 
 from filmkit.graph.cut import build_cut_audio, build_cut_picture
-from filmkit.graph.finish import RenderSpec, Version, _normalize, _output, film_audio, finish_picture
+from filmkit.graph.finish import RenderSpec, Version, normalize_loudness, encoded_output, film_audio, finish_picture
 from filmkit.graph.picture import Picture
 from filmkit.media.probe import MediaInfo
 from filmkit.project.timeline import Timeline
@@ -35,12 +35,12 @@ def build_range_args(
     video = build_cut_picture(window, media, picture)
     audio = film_audio(film, media, build_cut_audio(film, media), spec.levels)
     if spec.loudness is not None:
-        audio = _normalize(film, audio, spec.loudness)
+        audio = normalize_loudness(film, audio, spec.loudness)
     audio = audio.atrim(start_sample=film.sample_at(first), end_sample=film.sample_at(last)).asetpts(expr="PTS-STARTPTS")
     outputs = []
     for version in versions:
         finished = finish_picture(window, media, picture, video, version, start)
         finished = finished.trim(start_frame=first - start, end_frame=last - start).setpts(expr="PTS-STARTPTS")
-        outputs.append(_output(film, finished, audio, version.path, spec.encoding))
+        outputs.append(encoded_output(film, finished, audio, version.path, spec.encoding))
     node = outputs[0] if len(outputs) == 1 else ff.merge_outputs(*outputs)
     return node.global_args(y=True).compile()[1:]
