@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import shlex
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING, ContextManager
 
 import click
 
 from filmkit.cli.app import PROJECT_FILE, cli
 from filmkit.cli.console import export_progress, export_summary, progress_bar
 from filmkit.errors import ExitStatus, FilmkitError, Reported
+
+if TYPE_CHECKING:
+    from filmkit.export.cluster import Cluster
 
 
 @cli.command()
@@ -67,20 +72,50 @@ def render(project_file: Path, output: Path | None, lang: str | None, platform: 
             click.echo(f"Wrote {path}", err=True)
 
 
+SCHEDULER = click.option(
+    "--scheduler", metavar="ADDR", envvar="FILMKIT_SCHEDULER", show_envvar=True,
+    help="Render on a Dask cluster: its scheduler's tcp://HOST:PORT, or local:N to start N worker processes here.")
+PATH_MAP = click.option(
+    "--path-map", "path_maps", multiple=True, metavar="FROM=TO",
+    help="With --scheduler: folder FROM on this machine is TO on the workers (repeatable).")
+
+
+def cluster_for(scheduler: str | None, path_maps: tuple[str, ...]) -> ContextManager[Cluster | None]:
+    """The cluster --scheduler names (checked, connected), or None for a render on this machine."""
+    from filmkit.render.worker import parse_path_maps
+
+    if not scheduler:
+        if path_maps:
+            raise FilmkitError(f"--path-map {path_maps[0]!r}: path maps tell the workers of a cluster where the "
+                               "project's folders are; give --scheduler too (or leave --path-map out)")
+        return contextlib.nullcontext()
+    from filmkit.export.cluster import connect, parse_scheduler
+
+    address, mapping = parse_scheduler(scheduler), parse_path_maps(path_maps)
+    return connect(address, mapping, debug=getattr(click.get_current_context().obj, "debug", False))
+
+
 @cli.command()
 @click.argument("project_file", type=PROJECT_FILE)
 @click.option("--lang", "langs", multiple=True, metavar="L", help="Only this language (repeatable); default: all of `exports: languages`.")
 @click.option("--platform", "platforms", multiple=True, metavar="P", help="Only this platform (repeatable); default: all of `exports: platforms`.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None, help="ffmpeg processes at once (default: one per four cores).")
 @click.option("--force", is_flag=True, help="Render everything, even outputs that are up to date.")
-def export(project_file: Path, langs: tuple[str, ...], platforms: tuple[str, ...], jobs: int | None, force: bool) -> None:
+@SCHEDULER
+@PATH_MAP
+def export(project_file: Path, langs: tuple[str, ...], platforms: tuple[str, ...], jobs: int | None, force: bool,
+           scheduler: str | None, path_maps: tuple[str, ...]) -> None:
     """Render the languages x platforms matrix of PROJECT_FILE, only what changed since the last run."""
     from filmkit.export.batch import Outcome, run_export
     from filmkit.export.matrix import plan_export
 
+    if scheduler and jobs is not None:
+        raise FilmkitError(f"--jobs {jobs}: with --scheduler the workers decide how many jobs run at once (one per "
+                           "worker thread: start `dask worker --nthreads 1` on each machine); leave --jobs out")
+    cluster_context = cluster_for(scheduler, path_maps)
     plan = plan_export(project_file, langs, platforms)
-    with export_progress(plan) as on_event:
-        results = run_export(plan, jobs=jobs, force=force, on_event=on_event)
+    with cluster_context as cluster, export_progress(plan) as on_event:
+        results = run_export(plan, jobs=jobs, force=force, on_event=on_event, cluster=cluster)
     export_summary(plan, results)
     if any(result.outcome is Outcome.FAILED for result in results):
         raise Reported(ExitStatus.RENDER_FAILED)

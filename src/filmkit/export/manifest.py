@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from filmkit.errors import FilmkitError
+from filmkit.media.loudness import Loudness
 
 MANIFEST_NAME = "manifest.json"
 CACHE_NAME = ".filmkit-hashes.json"
@@ -48,6 +49,8 @@ class Entry:
     poster: str | None = None
     sidecars: list[str] = field(default_factory=list)
     filmkit: str = ""
+    worker: str = ""  # the host that rendered it (this machine's name for a local export)
+    seconds: float = 0.0  # how long its job took there (a job writes up to four languages at once)
 
 
 class Manifest:
@@ -102,6 +105,12 @@ def sha256_file(path: Path) -> str:
         while chunk := handle.read(CHUNK):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def loudness_fields(measured: Loudness) -> dict[str, float]:
+    """A measured loudness as the manifest records it."""
+    return {"integrated_lufs": round(measured.integrated, 1), "true_peak_dbtp": round(measured.true_peak, 1),
+            "lra_lu": round(measured.lra, 1)}
 
 
 def sha256_text(text: str) -> str:

@@ -10,7 +10,7 @@ import contextlib
 import dataclasses
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +35,7 @@ class RenderResult:
     frames: int
     size_bytes: int
     info: MediaInfo | None = None  # what verification read back from the file
+    ready: Path | None = None  # render_for_handoff: the verified file, at a hidden name beside `output`
 
 
 def render(plan: RenderPlan, on_progress: Callable[[Progress], None] | None = None) -> RenderResult:
@@ -49,6 +50,38 @@ def render_all(
 ) -> list[RenderResult]:
     """Every version of `plan` from one ffmpeg process, each moved into place only once all are
     verified (against `preset` too, for the versions of a platform)."""
+    with _verified_temporaries(plan, on_progress, preset) as done:
+        for version, (temp, _info) in zip(plan.versions, done):
+            os.replace(temp, version.output)
+    return [RenderResult(version.output, plan.timeline.total_frames, version.output.stat().st_size,
+                         dataclasses.replace(info, path=version.output))
+            for version, (_temp, info) in zip(plan.versions, done)]
+
+
+def render_for_handoff(
+    plan: RenderPlan,
+    on_progress: Callable[[Progress], None] | None = None,
+    preset: Preset | None = None,
+) -> list[RenderResult]:
+    """Like `render_all`, but the verified files stay at hidden names beside their targets
+    (`RenderResult.ready`) for another process to move into place: a cluster worker renders, the
+    export that sent the job records and places. A ready file keeps its temporary's mark and the
+    pid of the process that wrote it, so it is swept like any temporary once that process is gone."""
+    results = []
+    with _verified_temporaries(plan, on_progress, preset) as done:
+        for version, (temp, info) in zip(plan.versions, done):
+            ready = temp.with_name(temp.name.replace(TEMP_MARK, f"-ready{TEMP_MARK}", 1))
+            os.replace(temp, ready)
+            results.append(RenderResult(version.output, plan.timeline.total_frames, ready.stat().st_size,
+                                        dataclasses.replace(info, path=ready), ready))
+    return results
+
+
+@contextlib.contextmanager
+def _verified_temporaries(plan: RenderPlan, on_progress: Callable[[Progress], None] | None,
+                          preset: Preset | None) -> Iterator[list[tuple[Path, MediaInfo]]]:
+    """The versions rendered into temporaries beside their targets and verified; whatever the
+    caller does not move away inside the block is deleted when it ends."""
     with contextlib.ExitStack() as stack:
         temps = [stack.enter_context(temporary_beside(version.output)) for version in plan.versions]
         workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="filmkit-")))
@@ -64,12 +97,7 @@ def render_all(
         else:
             run_ffmpeg(build_render_args(plan.timeline, plan.media, versions, spec),
                        on_progress=on_progress, what=f"rendering {names}")
-        read = [verify(temp, plan.timeline, plan.picture, plan.spec.fps, preset).info for temp in temps]
-        for version, temp in zip(plan.versions, temps):
-            os.replace(temp, version.output)
-    return [RenderResult(version.output, plan.timeline.total_frames, version.output.stat().st_size,
-                         dataclasses.replace(info, path=version.output))
-            for version, info in zip(plan.versions, read)]
+        yield [(temp, verify(temp, plan.timeline, plan.picture, plan.spec.fps, preset).info) for temp in temps]
 
 
 def spec_for_versions(spec: RenderSpec, versions: int, cores: int) -> RenderSpec:
