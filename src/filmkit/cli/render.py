@@ -15,7 +15,35 @@ from filmkit.cli.console import export_progress, export_summary, progress_bar
 from filmkit.errors import ExitStatus, FilmkitError, Reported
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from filmkit.export.cluster import Cluster
+    from filmkit.media.ffmpeg import Progress
+    from filmkit.render.plan import RenderPlan
+    from filmkit.render.run import RenderResult
+
+
+SCHEDULER = click.option(
+    "--scheduler", metavar="ADDR", envvar="FILMKIT_SCHEDULER", show_envvar=True,
+    help="Render on a Dask cluster: its scheduler's tcp://HOST:PORT, or local:N to start N worker processes here.")
+PATH_MAP = click.option(
+    "--path-map", "path_maps", multiple=True, metavar="FROM=TO",
+    help="With --scheduler: folder FROM on this machine is TO on the workers (repeatable).")
+
+
+def cluster_for(scheduler: str | None, path_maps: tuple[str, ...]) -> ContextManager[Cluster | None]:
+    """The cluster --scheduler names (checked, connected), or None for a render on this machine."""
+    from filmkit.render.worker import parse_path_maps
+
+    if not scheduler:
+        if path_maps:
+            raise FilmkitError(f"--path-map {path_maps[0]!r}: path maps tell the workers of a cluster where the "
+                               "project's folders are; give --scheduler too (or leave --path-map out)")
+        return contextlib.nullcontext()
+    from filmkit.export.cluster import connect, parse_scheduler
+
+    address, mapping = parse_scheduler(scheduler), parse_path_maps(path_maps)
+    return connect(address, mapping, debug=getattr(click.get_current_context().obj, "debug", False))
 
 
 @cli.command()
@@ -25,8 +53,10 @@ if TYPE_CHECKING:
 @click.option("--platform", "platform", metavar="P", help="Render for platform preset P (see `filmkit presets`): its size, encoder, loudness.")
 @click.option("--sidecar", is_flag=True, help="Also write clean UTF-8 .srt and .vtt files beside the video.")
 @click.option("--dry-run", is_flag=True, help="Print the ffmpeg command instead of running it.")
+@SCHEDULER
+@PATH_MAP
 def render(project_file: Path, output: Path | None, lang: str | None, platform: str | None, sidecar: bool,
-           dry_run: bool) -> None:
+           dry_run: bool, scheduler: str | None, path_maps: tuple[str, ...]) -> None:
     """Render the cut of PROJECT_FILE to one video file."""
     from filmkit.media.ffmpeg import ffmpeg_binary
     from filmkit.render.extras import write_sidecars
@@ -35,6 +65,9 @@ def render(project_file: Path, output: Path | None, lang: str | None, platform: 
     from filmkit.render.tracks import warnings_of
     from filmkit.timecode import format_seconds
 
+    if dry_run and scheduler:
+        raise FilmkitError("--dry-run prints the one ffmpeg command of a render on this machine; leave --scheduler out")
+    cluster_context = cluster_for(scheduler, path_maps)
     if sidecar and not lang:
         raise FilmkitError("--sidecar writes the subtitles of --lang beside the video; give --lang too (e.g. --lang ru --sidecar)")
     if platform:
@@ -59,8 +92,12 @@ def render(project_file: Path, output: Path | None, lang: str | None, platform: 
         return
     timeline = plan.timeline
     picture = plan.picture
-    with progress_bar(f"Rendering {plan.output.name}", timeline.total_frames) as advance:
-        result = run_render(plan, on_progress=lambda p: advance(p.frame))
+    with cluster_context as cluster, progress_bar(f"Rendering {plan.output.name}", timeline.total_frames) as advance:
+        result = None
+        if cluster is not None:
+            result = _render_on_cluster(plan, project_file, platform, lang, cluster, lambda p: advance(p.frame))
+        if result is None:
+            result = run_render(plan, on_progress=lambda p: advance(p.frame))
     click.echo(
         f"Wrote {result.output} ({picture.width}x{picture.height}, "
         f"{result.frames} frames, {format_seconds(result.frames, timeline.fps)}, "
@@ -72,27 +109,20 @@ def render(project_file: Path, output: Path | None, lang: str | None, platform: 
             click.echo(f"Wrote {path}", err=True)
 
 
-SCHEDULER = click.option(
-    "--scheduler", metavar="ADDR", envvar="FILMKIT_SCHEDULER", show_envvar=True,
-    help="Render on a Dask cluster: its scheduler's tcp://HOST:PORT, or local:N to start N worker processes here.")
-PATH_MAP = click.option(
-    "--path-map", "path_maps", multiple=True, metavar="FROM=TO",
-    help="With --scheduler: folder FROM on this machine is TO on the workers (repeatable).")
+def _render_on_cluster(plan: RenderPlan, project_file: Path, platform: str | None, lang: str | None, cluster: Cluster,
+                       advance: Callable[[Progress], None]) -> RenderResult | None:
+    """The film's segments on the cluster's workers; None (and a note) when it is one segment."""
+    from filmkit.platform.presets import load_preset
+    from filmkit.render.parallel import render_on_workers
+    from filmkit.render.worker import Recipe
 
-
-def cluster_for(scheduler: str | None, path_maps: tuple[str, ...]) -> ContextManager[Cluster | None]:
-    """The cluster --scheduler names (checked, connected), or None for a render on this machine."""
-    from filmkit.render.worker import parse_path_maps
-
-    if not scheduler:
-        if path_maps:
-            raise FilmkitError(f"--path-map {path_maps[0]!r}: path maps tell the workers of a cluster where the "
-                               "project's folders are; give --scheduler too (or leave --path-map out)")
-        return contextlib.nullcontext()
-    from filmkit.export.cluster import connect, parse_scheduler
-
-    address, mapping = parse_scheduler(scheduler), parse_path_maps(path_maps)
-    return connect(address, mapping, debug=getattr(click.get_current_context().obj, "debug", False))
+    preset = load_preset(platform, plan.loaded.folder) if platform else None
+    loudness = plan.spec.loudness.measured if plan.spec.loudness else None
+    recipe = Recipe(project_file.absolute(), ((lang or "", plan.output),), preset, loudness)
+    result = render_on_workers(plan, recipe, cluster, advance)
+    if result is None:
+        click.echo(f"{plan.output.name}: a cut of this few shots renders in one piece; rendering it here", err=True)
+    return result
 
 
 @cli.command()
