@@ -89,7 +89,7 @@ class Cluster:
     def completed(self, futures: Sequence[Future[Any]]) -> Iterator[Future[Any]]:
         from distributed import as_completed
 
-        yield from as_completed(list(futures))
+        yield from as_completed(list(futures), loop=self.client.loop)
 
     @contextlib.contextmanager
     def progress(self, handler: Callable[[dict[str, Any]], None]) -> Iterator[None]:
