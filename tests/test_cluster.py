@@ -124,12 +124,19 @@ def test_a_worker_killed_mid_job_and_the_export_still_completes(tmp_path: Path, 
     wait_for(lambda: len(cluster.scheduler_info()["workers"]) == 2)  # the nanny restarted it for the next tests
 
 
-def test_ctrl_c_cancels_the_cluster_jobs_and_exits_130(tmp_path: Path, cluster: Any) -> None:
+@pytest.mark.parametrize("where", ["scheduler", "local:2"])
+def test_ctrl_c_cancels_the_cluster_jobs_and_exits_130(tmp_path: Path, cluster: Any, where: str) -> None:
+    """SIGINT to the coordinator alone (a scheduler elsewhere), or to its whole process group as a
+    terminal's Ctrl-C sends it (its own LocalCluster's workers included)."""
     project = slow_project(tmp_path)
-    coordinator = subprocess.Popen([sys.executable, "-m", "filmkit", "export", str(project), "--scheduler",
-                                    cluster.scheduler.address], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    wait_for(lambda: hidden(tmp_path) and any(cluster.processing().values()))
-    coordinator.send_signal(signal.SIGINT)
+    scheduler = cluster.scheduler.address if where == "scheduler" else where
+    coordinator = subprocess.Popen([sys.executable, "-m", "filmkit", "export", str(project), "--scheduler", scheduler],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    wait_for(lambda: len(hidden(tmp_path)) >= 2 and (where != "scheduler" or any(cluster.processing().values())))
+    if where == "scheduler":
+        coordinator.send_signal(signal.SIGINT)
+    else:
+        os.killpg(coordinator.pid, signal.SIGINT)
     _out, err = coordinator.communicate(timeout=60)
     assert coordinator.returncode == 130, err
     assert "the cluster's jobs were cancelled" in err

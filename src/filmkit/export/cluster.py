@@ -121,14 +121,13 @@ def connect(scheduler: Scheduler, path_map: PathMap = PathMap(), debug: bool = F
     except ImportError:
         raise SchedulerError("--scheduler needs Dask, an optional part of filmkit: pip install 'filmkit[dask]' "
                              "(on this machine and every worker)") from None
-    if not debug:
-        for name in ("distributed", "bokeh", "tornado"):
-            logging.getLogger(name).setLevel(logging.CRITICAL)
+    for name in ("distributed", "bokeh", "tornado"):  # their INFO lines would drown filmkit's own
+        logging.getLogger(name).setLevel(logging.WARNING if debug else logging.CRITICAL)
     with dask.config.set({"distributed.comm.timeouts.connect": f"{CONNECT_SECONDS}s"}), contextlib.ExitStack() as stack:
         if scheduler.workers:
             local = stack.enter_context(distributed.LocalCluster(
                 n_workers=scheduler.workers, threads_per_worker=1, processes=True, dashboard_address=None,
-                silence_logs=logging.DEBUG if debug else logging.CRITICAL))
+                silence_logs=logging.WARNING if debug else logging.CRITICAL))
             client = stack.enter_context(distributed.Client(local))
         else:
             client = stack.enter_context(_client(distributed, scheduler))

@@ -14,7 +14,9 @@ manifest as it was after the last recorded output, and the workers' cancelled jo
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
+import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -24,7 +26,7 @@ from typing import Any
 
 from filmkit.errors import FilmkitError, Interrupted, RenderError
 from filmkit.export.batch import EventKind, ExportEvent, Job, Outcome, OutputResult, output_entry
-from filmkit.export.manifest import Manifest
+from filmkit.export.manifest import Entry, Manifest
 from filmkit.export.matrix import ExportPlan, Output, is_vertical
 from filmkit.export.remote import JobReport, JobRequest, ReadyOutput, render_job
 from filmkit.media.loudness import Loudness
@@ -32,16 +34,21 @@ from filmkit.render.extras import poster_frame
 from filmkit.render.guard import project_inputs
 from filmkit.render.worker import Recipe, WorkerMismatch, Workers, expectations_for
 
+log = logging.getLogger("filmkit.export.cluster_run")
+
 
 def execute_on_cluster(plan: ExportPlan, work: list[Job], manifest: Manifest, inputs: dict[Path, dict[str, str]],
                        loudness: Loudness | None, notify: Callable[[ExportEvent], None],
                        cluster: Workers) -> list[OutputResult]:
     """Every job on the cluster's workers; each output moved into place and recorded as its job ends."""
+    clock = time.perf_counter()
     folders = sorted({output.path.parent for job in work for output in job.outputs})
     for folder in folders:
         folder.mkdir(parents=True, exist_ok=True)
     expected = expectations_for(project_inputs(plan.loaded, plan.media), folders)
     cluster.check(expected)
+    spent = {"checking the workers": time.perf_counter() - clock, "submitting": 0.0, "placing and recording": 0.0,
+             "workers planning again": 0.0}
     poster_seconds = Fraction(poster_frame(plan.loaded, plan.timeline)) / plan.timeline.fps
     run = uuid.uuid4().hex[:8]
     requests: dict[str, tuple[Job, JobRequest]] = {}
@@ -54,10 +61,16 @@ def execute_on_cluster(plan: ExportPlan, work: list[Job], manifest: Manifest, in
     futures: dict[Future[Any], str] = {}
     with cluster.progress(_listener(requests, notify)):
         try:
+            clock = time.perf_counter()
             futures = {cluster.submit(render_job, request, name): name for name, (_job, request) in requests.items()}
+            spent["submitting"] = time.perf_counter() - clock
             for future in cluster.completed(list(futures)):
                 job = requests[futures[future]][0]
+                clock = time.perf_counter()
                 done = _place(plan, job, future, manifest, inputs)
+                spent["placing and recording"] += time.perf_counter() - clock
+                with contextlib.suppress(Exception):
+                    spent["workers planning again"] += future.result().planning
                 results.extend(done)
                 notify(ExportEvent(EventKind.DONE, job, results=tuple(done)))
         except KeyboardInterrupt:
@@ -68,6 +81,8 @@ def execute_on_cluster(plan: ExportPlan, work: list[Job], manifest: Manifest, in
         except BaseException:
             cluster.stop(list(futures), list(requests))
             raise
+    # The coordinator's own time per job, what limits the speed-up on many machines (benchmarks/cluster.py reads it).
+    log.debug("coordinator time for %d jobs: %s", len(work), ", ".join(f"{key} {value:.3f} s" for key, value in spent.items()))
     return results
 
 
@@ -117,7 +132,7 @@ def _place(plan: ExportPlan, job: Job, future: Future[Any], manifest: Manifest,
 
 
 def _move_into_place(plan: ExportPlan, output: Output, ready: ReadyOutput, inputs: dict[str, str],
-                     report: JobReport) -> Any:
+                     report: JobReport) -> Entry:
     folder = output.path.parent
     video, poster = folder / ready.ready, folder / ready.poster
     try:

@@ -56,6 +56,7 @@ class JobReport:
     worker: str
     seconds: float
     outputs: tuple[ReadyOutput, ...] = ()
+    planning: float = 0.0  # of `seconds`: checking what the worker sees and planning the job again
     failure: str = ""  # the job failed on its own input: reported once, not retried
     mismatch: str = ""  # the worker does not see what the coordinator sees
 
@@ -76,6 +77,7 @@ def render_job(request: JobRequest) -> JobReport:
     with cancellable(request.job):
         try:
             plan = replan(request.recipe, request.path_map, request.expected.key)
+            planning = time.perf_counter() - started
             send = progress_sender(request.job)
             rendered = render_for_handoff(plan, on_progress=lambda update: send(update.frame), preset=request.recipe.preset)
             outputs = tuple(_measured(result, target, request.poster_seconds)
@@ -89,7 +91,7 @@ def render_job(request: JobRequest) -> JobReport:
         except BaseException:
             _discard(rendered)
             raise
-    return JobReport(request.job, name, time.perf_counter() - started, outputs)
+    return JobReport(request.job, name, time.perf_counter() - started, outputs, planning)
 
 
 def _measured(result: RenderResult, target: Path, poster_seconds: Fraction) -> ReadyOutput:
