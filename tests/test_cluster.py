@@ -146,6 +146,20 @@ def test_ctrl_c_cancels_the_cluster_jobs_and_exits_130(tmp_path: Path, cluster: 
         assert not path.exists() or count_video_frames(path) == CUT_FRAMES + CARD_FRAMES
 
 
+def test_a_coordinator_killed_with_kill_9_leaves_its_jobs_stopped_and_nothing_partial(tmp_path: Path, cluster: Any) -> None:
+    """The scheduler drops a dead client's tasks; each worker sees its job cancelled, stops its ffmpeg
+    and deletes its temporaries (a worker never moves anything to an output path)."""
+    project = slow_project(tmp_path)
+    coordinator = subprocess.Popen([sys.executable, "-m", "filmkit", "export", str(project), "--scheduler",
+                                    cluster.scheduler.address], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_for(lambda: len(hidden(tmp_path)) >= 2 and any(cluster.processing().values()))
+    coordinator.kill()
+    coordinator.wait()
+    wait_for(lambda: not any(cluster.processing().values()) and not hidden(tmp_path), seconds=30)
+    for platform, lang in FILMS:
+        assert not output(tmp_path, platform, lang).exists()
+
+
 def test_a_folder_a_worker_cannot_see_is_one_clear_error(tmp_path: Path, cluster: Any, run_cli) -> None:  # type: ignore[no-untyped-def]
     project = make_project(tmp_path / "project")
     result = run_cli("export", str(project), "--scheduler", cluster.scheduler.address,
@@ -213,3 +227,37 @@ def test_bad_scheduler_from_the_environment_and_render_options(tmp_path: Path, r
     result = run_cli("render", str(project))
     assert result.exit_code == 2 and "--scheduler 'tcp://': give the Dask scheduler's address" in result.stderr
     assert "FILMKIT_SCHEDULER" in result.stderr and not (tmp_path / "out").exists()
+
+
+def test_progress_names_each_jobs_worker_and_counts_frames_for_the_eta(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a terminal: a bar per job naming its worker (renamed when the job runs again elsewhere), and
+    an overall bar in frames of every output, which is what its ETA is computed from."""
+    import io
+
+    from rich.console import Console
+    from rich.progress import Progress
+
+    import filmkit.cli.console as console
+    from filmkit.export.batch import EventKind, ExportEvent, Outcome, OutputResult, make_jobs
+    from filmkit.export.matrix import plan_export
+
+    plan = plan_export(make_project(tmp_path))
+    shown = Progress(console=Console(file=io.StringIO(), force_terminal=True))
+    monkeypatch.setattr(console, "stderr_is_terminal", lambda: True)
+    monkeypatch.setattr(console, "_bars", lambda: shown)
+    first, second = make_jobs(plan, plan.outputs)
+    frames = CUT_FRAMES + CARD_FRAMES
+    with console.export_progress(plan) as on_event:
+        overall = shown.tasks[0]
+        assert overall.total == 4 * frames
+        on_event(ExportEvent(EventKind.SKIPPED, results=(OutputResult(second.outputs[0], Outcome.SKIPPED),)))
+        on_event(ExportEvent(EventKind.START, first, worker="host-a (tcp://10.0.0.1:1)"))
+        assert [task.description for task in shown.tasks][1:] == ["  tiny-landscape [en, ar] on host-a (tcp://10.0.0.1:1)"]
+        on_event(ExportEvent(EventKind.PROGRESS, first, frame=50, worker="host-a (tcp://10.0.0.1:1)"))
+        assert overall.completed == frames + 2 * 50
+        on_event(ExportEvent(EventKind.PROGRESS, first, frame=10, worker="host-b (tcp://10.0.0.2:1)"))
+        assert shown.tasks[1].description.endswith("on host-b (tcp://10.0.0.2:1) (again)")
+        assert overall.completed == frames + 2 * 50, "a job run again does not count its frames twice"
+        on_event(ExportEvent(EventKind.DONE, first, results=tuple(OutputResult(o, Outcome.RENDERED) for o in first.outputs)))
+        assert overall.completed == 3 * frames and overall.description == "All outputs (3 of 4 done)"
+        assert len(shown.tasks) == 1

@@ -61,16 +61,16 @@ def render_on_workers(plan: RenderPlan, recipe: Recipe, workers: Workers,
     (a short cut renders in one process: nothing to share)."""
     if not renders_in_segments(plan):
         return None
-    workers.check(expectations_for(project_inputs(plan.loaded, plan.media), [plan.output.parent]))
-    step = functools.partial(_parts_on_workers, recipe=recipe, workers=workers)
+    expected = expectations_for(project_inputs(plan.loaded, plan.media), [plan.output.parent])
+    workers.check(expected)
+    step = functools.partial(_parts_on_workers, recipe=recipe, workers=workers, expected=expected)
     return render_all(plan, on_progress, step=step)[0]
 
 
 def _parts_on_workers(plan: RenderPlan, spec: RenderSpec, versions: list[Version],
                       on_progress: Callable[[Progress], None] | None, names: str, *,
-                      recipe: Recipe, workers: Workers) -> None:
+                      recipe: Recipe, workers: Workers, expected: Expectations) -> None:
     """The render step: sound and segments on the workers, the join here."""
-    expected = expectations_for(project_inputs(plan.loaded, plan.media), [plan.output.parent])
     segments = split_timeline(plan.timeline, SEGMENT_EVENTS)
     run = uuid.uuid4().hex[:8]
     with segment_pieces(plan, versions) as piece:
