@@ -68,9 +68,10 @@ def _job_seconds(manifest: dict) -> list[float]:
 
 
 def _coordinator_seconds(side: Side) -> list[dict[str, float]]:
-    """The coordinator's own time per run, from the `--debug` line of export/cluster_run.py."""
+    """The coordinator's own time in each run of `side`, from the `--debug` line of export/cluster_run.py."""
     runs = []
-    for log_file in sorted(LOGS.glob(f"{_slug('cluster | ' + side.name)}*.log")):
+    for number in range(1, side.runs_wanted + 1):
+        log_file = LOGS / f"{_slug(f'cluster | {side.name} | run {number}/{side.runs_wanted}')}.log"
         match = re.search(r"coordinator time for (\d+) jobs: (.*)", log_file.read_text(errors="replace"))
         if match:
             parts = dict(re.findall(r"([a-z ]+?) ([\d.]+) s", match.group(2)))
@@ -88,10 +89,11 @@ def _makespan(jobs: list[float], machines: int) -> float:
 
 def model(data: dict) -> dict:
     """Speed-up on N machines for this batch and for a 240-output campaign of jobs like these."""
-    local, cluster_wall = data["sides"][0]["wall"], data["sides"][1]["wall"]
+    cluster_wall = data["sides"][1]["wall"]
     jobs, runs = data["local_jobs"], data["coordinator"]
-    if not jobs or not runs or local is None or cluster_wall is None:
+    if not jobs or not runs or cluster_wall is None:
         return {}
+    local = data["sides"][0]["runs"][-1]["wall"]  # the run whose manifest gave the jobs' seconds
     c = statistics.median((run["submitting"] + run["placing and recording"]) / run["jobs"] for run in runs)
     check = statistics.median(run["checking the workers"] for run in runs)
     planning = statistics.median(run.get("workers planning again", 0.0) / run["jobs"] for run in runs)
@@ -105,7 +107,7 @@ def model(data: dict) -> dict:
         campaign = fixed + check + max(_makespan([mean + planning] * CAMPAIGN_JOBS, machines), CAMPAIGN_JOBS * c)
         rows.append({"machines": machines, "batch": batch, "batch_speedup": local / batch,
                      "campaign": campaign, "campaign_speedup": campaign_local / campaign})
-    return {"fixed": fixed, "per_job": c, "check": check, "planning": planning, "start": start, "mean_job": mean,
+    return {"local": local, "fixed": fixed, "per_job": c, "check": check, "planning": planning, "start": start, "mean_job": mean,
             "rows": rows, "share": (check + len(jobs) * c) / cluster_wall,
             "share_with_start": (check + len(jobs) * c + start) / cluster_wall,
             "saturates_at": mean / c if c else None}
@@ -142,8 +144,8 @@ def section_cluster(data: dict, side_table: object) -> list[str]:
                 f"wall time (target < {TARGET * 100:.0f} %): {verdict}; with the LocalCluster's start "
                 f"({_s(model_data['start'])} s, once per command) {_s(with_start * 100, 1)} %",
                 f"- on the workers, planning each job again from the project file: {model_data['planning']:.3f} s per job",
-                "", "**Model** (N machines like this one, one worker each; each job takes what it took in the local export "
-                f"plus the workers' planning; fixed part {model_data['fixed']:.1f} s: planning and measuring the mix; "
+                "", "**Model** (N machines like this one, one worker each; each job takes what it took in the last local "
+                f"export ({model_data['local']:.1f} s) plus the workers' planning; fixed part {model_data['fixed']:.1f} s: planning and measuring the mix; "
                 f"coordinator {model_data['per_job']:.3f} s per job, serial, so it would keep up with "
                 f"{_s(model_data['saturates_at'], 0)} machines):", "",
                 f"| machines | this batch (s) | speed-up | {CAMPAIGN_JOBS} jobs of {model_data['mean_job']:.0f} s "
