@@ -76,21 +76,26 @@ def soft_shadow(canvas: PILImage.Image, box: Box, marks: list[Mark]) -> None:
     composite(canvas, halo, (0, 0, 0, 255), (left, top))
 
 
-def open_image(path: Path, what: str) -> PILImage.Image:
-    """A logo or background image, fully read; MediaError naming the file and the fix."""
+def open_image(path: Path, what: str, key: str | None = None) -> PILImage.Image:
+    """A logo or background image, fully read; MediaError naming the file and the fix.
+
+    `key` names the setting in messages (default: the card's `logo` or `background`; an overlay's
+    image gives its own, e.g. overlays[0].image).
+    """
     from PIL import Image, UnidentifiedImageError
 
-    key = "card.logo" if what == "logo" else "card.background"
+    key = key or ("card.logo" if what == "logo" else "card.background")
+    setting = key.rsplit(".", 1)[-1]
     if not path.is_file():
-        raise MediaError(f"{key}: {path} does not exist. Check the path (relative to the project file), "
-                         f"or remove `{key.split('.')[1]}:` from the card")
+        remove = f"remove `{setting}:` from the card" if key.startswith("card.") else "remove the overlay"
+        raise MediaError(f"{key}: {path} does not exist. Check the path (relative to the project file), or {remove}")
     try:
         with Image.open(path) as image:
             image.load()
             return image.copy()
     except (UnidentifiedImageError, OSError, ValueError) as exc:
         raise MediaError(f"{key}: {path} is not a readable image ({exc}). Export it again as PNG "
-                         f"(with transparency for a logo) or JPEG, and point `{key.split('.')[1]}:` at it") from None
+                         f"(with transparency for a logo) or JPEG, and point `{setting}:` at it") from None
 
 
 def resolve_path(path: Path, project_dir: Path | None) -> Path:

@@ -142,6 +142,8 @@ def export_summary(plan: ExportPlan, results: Sequence[OutputResult]) -> None:
                 click.echo(f"FAILED {result.output.platform}/{result.output.lang}: {result.reason}", err=True)
     summary = ", ".join(f"{counts.get(key, 0)} {key}" for key in ("rendered", "up to date", "failed"))
     click.echo(f"{len(results)} outputs: {summary}; manifest: {plan.folder / 'manifest.json'}", err=True)
+    if (plan.folder / "review.html").is_file():
+        click.echo(f"Review page: {plan.folder / 'review.html'}", err=True)
 
 
 def print_table(title: str, rows: Sequence[dict[str, str]]) -> None:

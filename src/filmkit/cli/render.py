@@ -83,12 +83,12 @@ def render(project_file: Path, output: Path | None, lang: str | None, platform: 
         click.echo(f"{len(warnings)} subtitle warning(s); `filmkit check` lists them", err=True)
     if dry_run:
         workdir = Path(tempfile.mkdtemp(prefix="filmkit-dry-run-"))
-        burn, card = plan.write_burn(workdir), plan.write_card(workdir)
-        if burn or card:
-            click.echo(f"(subtitles and card written to {workdir}, kept for this command)", err=True)
+        burn, card, layers = plan.write_burn(workdir), plan.write_card(workdir), plan.write_overlays(workdir)
+        if burn or card or layers:
+            click.echo(f"(subtitles, card and overlays written to {workdir}, kept for this command)", err=True)
         else:
             workdir.rmdir()
-        click.echo(shlex.join([ffmpeg_binary(), *plan.args(burn=burn, card=card)]))
+        click.echo(shlex.join([ffmpeg_binary(), *plan.args(burn=burn, card=card, layers=layers)]))
         return
     timeline = plan.timeline
     picture = plan.picture

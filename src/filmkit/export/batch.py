@@ -121,6 +121,9 @@ def run_export(
             done = _execute(plan, work, manifest, inputs, loudness, jobs, notify)
         for result in done:
             results[result.output.path] = result
+        from filmkit.export.review import record_run_and_review
+
+        record_run_and_review(plan, manifest, results.values())
     return [results[output.path] for output in plan.outputs]
 
 

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from filmkit.errors import Problem, ProjectError
-from filmkit.project.schema import SCHEMA_VERSION, Project
+from filmkit.project.schema import LANG_PATTERN, SCHEMA_VERSION, Project
 from filmkit.timecode import TIME_FORMS
 
 KeyPath = tuple[str | int, ...]
@@ -295,6 +295,10 @@ def _describe(error: dict[str, Any], loc: KeyPath, root: type[BaseModel]) -> str
     if bound is not None:
         limit = next(iter(error.get("ctx", {}).values()), "")
         return f"{_shown(value)} is out of range; use a number {bound} {limit}"
+    if kind == "string_pattern_mismatch" and error.get("ctx", {}).get("pattern") == LANG_PATTERN:
+        return f"{_shown(value)} is not a language code; use an ISO 639 code such as en, ar or pt-BR"
+    if kind == "bool_parsing":
+        return f"{_shown(value)} is not allowed here; expected true or false"
     if kind == "string_type" and value is not None and not isinstance(value, (dict, list)):
         return f"{_shown(value)} is not allowed here; expected text. Put it in quotes: \"{value}\""
     if kind in ("int_type", "float_type", "string_type", "dict_type", "list_type", "model_type", "bool_type"):

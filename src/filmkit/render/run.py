@@ -104,7 +104,8 @@ def versions_into(plan: RenderPlan, paths: Sequence[Path], workdir: Path) -> lis
     for index, (version, path) in enumerate(zip(plan.versions, paths)):
         folder = workdir / str(index)
         folder.mkdir()
-        versions.append(Version(path, plan.write_burn(folder, version), plan.write_card(folder, version)))
+        versions.append(Version(path, plan.write_burn(folder, version), plan.write_card(folder, version),
+                                plan.write_overlays(folder, version)))
     return versions
 
 
