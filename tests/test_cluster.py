@@ -85,8 +85,9 @@ def test_a_job_that_fails_on_its_input_fails_once_and_the_others_finish(tmp_path
     result = run_cli("export", str(project), "--scheduler", cluster.scheduler.address)
     assert result.exit_code == 1, result
     assert "2 rendered, 0 up to date, 2 failed" in result.stderr and "is a folder" in result.stderr
-    starts = [event for _time, event in cluster.get_events("filmkit-progress")[before:] if event["frame"] == 0]
-    assert len(starts) == 1, "the failing job ran once (the other job failed before it sent progress)"
+    failing = [event for _time, event in cluster.get_events("filmkit-progress")[before:]
+               if event["job"].endswith("-tiny-vertical")]
+    assert len(failing) == 1, "the failing job started once (its one message) and was not run again"
     assert output(tmp_path, "tiny-landscape", "ar").is_file() and not hidden(tmp_path)
 
 

@@ -76,9 +76,9 @@ def render_job(request: JobRequest) -> JobReport:
     rendered: list[RenderResult] = []
     with cancellable(request.job):
         try:
+            send = progress_sender(request.job)  # says at once which worker took the job
             plan = replan(request.recipe, request.path_map, request.expected.key)
             planning = time.perf_counter() - started
-            send = progress_sender(request.job)
             rendered = render_for_handoff(plan, on_progress=lambda update: send(update.frame), preset=request.recipe.preset)
             outputs = tuple(_measured(result, target, request.poster_seconds)
                             for result, (_lang, target) in zip(rendered, request.recipe.outputs))

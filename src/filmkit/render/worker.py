@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ContextManager, Protocol
+from typing import TYPE_CHECKING, Any, ContextManager, Protocol
 
 from filmkit import __version__
 from filmkit.errors import FilmkitError
@@ -34,6 +34,9 @@ from filmkit.media.loudness import Loudness
 from filmkit.media.probe import MediaInfo
 from filmkit.platform.preset import Preset
 from filmkit.project import LoadedProject, Timeline
+
+if TYPE_CHECKING:
+    from filmkit.render.plan import RenderPlan
 
 PROGRESS_TOPIC = "filmkit-progress"
 PROGRESS_EVERY = 0.5  # seconds between two progress messages of one job
@@ -165,12 +168,12 @@ class Recipe:
     loudness: Loudness | None = None
 
 
-_PLANS: dict[str, Any] = {}
+_PLANS: dict[str, RenderPlan] = {}
 _CHECKED_PROJECTS: dict[tuple[Path, str], tuple[LoadedProject, Timeline, dict[Path, MediaInfo]]] = {}
 _PLANS_KEPT = 4  # the segments of one film on one worker plan it once
 
 
-def replan(recipe: Recipe, path_map: PathMap, key: str) -> Any:
+def replan(recipe: Recipe, path_map: PathMap, key: str) -> RenderPlan:
     """The RenderPlan of `recipe` as this worker sees it (cached per process: `key` names the inputs)."""
     from filmkit.render.plan import load_and_check, plan_platform, plan_render, version_tracks
 
