@@ -110,6 +110,7 @@ def wait_for(condition: Any, seconds: float = 60) -> None:
 
 def test_a_worker_killed_mid_job_and_the_export_still_completes(tmp_path: Path, cluster: Any) -> None:
     project = slow_project(tmp_path)
+    before = len(cluster.get_events("filmkit-progress"))
     coordinator = subprocess.Popen([sys.executable, "-m", "filmkit", "export", str(project), "--scheduler",
                                     cluster.scheduler.address], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     wait_for(lambda: hidden(tmp_path) and any(cluster.processing().values()))
@@ -119,6 +120,11 @@ def test_a_worker_killed_mid_job_and_the_export_still_completes(tmp_path: Path, 
     _out, err = coordinator.communicate(timeout=300)
     assert coordinator.returncode == 0, err
     assert "4 outputs: 4 rendered, 0 up to date, 0 failed" in err
+    events = [event for _time, event in cluster.get_events("filmkit-progress")[before:]]
+    workers_of = {event["job"]: set() for event in events}
+    for event in events:
+        workers_of[event["job"]].add(event["worker"])
+    assert sorted(len(workers) for workers in workers_of.values()) == [1, 2], "the killed worker's job ran again elsewhere"
     for platform, lang in FILMS:
         assert count_video_frames(output(tmp_path, platform, lang)) == CUT_FRAMES + CARD_FRAMES
     assert not hidden(tmp_path), "the killed worker's temporaries were swept when its job ran again"
