@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from filmkit.errors import FilmkitError
+from filmkit.media.loudness import Loudness
 
 MANIFEST_NAME = "manifest.json"
 CACHE_NAME = ".filmkit-hashes.json"
@@ -54,6 +55,8 @@ class Entry:
     sidecars: list[str] = field(default_factory=list)
     filmkit: str = ""
     rendered_at: str = ""  # UTC, ISO 8601 (see utc_now); set when the entry is recorded
+    worker: str = ""  # the host that rendered it (this machine's name for a local export)
+    seconds: float = 0.0  # how long its job took there (a job writes up to four languages at once)
 
 
 @dataclass
@@ -151,6 +154,12 @@ def sha256_file(path: Path) -> str:
         while chunk := handle.read(CHUNK):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def loudness_fields(measured: Loudness) -> dict[str, float]:
+    """A measured loudness as the manifest records it."""
+    return {"integrated_lufs": round(measured.integrated, 1), "true_peak_dbtp": round(measured.true_peak, 1),
+            "lra_lu": round(measured.lra, 1)}
 
 
 def sha256_text(text: str) -> str:

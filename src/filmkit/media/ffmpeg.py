@@ -166,8 +166,9 @@ def _running(argv: list[str], what: str, *, stdout: int) -> Iterator[subprocess.
     """Start ffmpeg in its own session, registered so stopping_all() can stop it; raise
     Interrupted when it was stopped (or is not started because a stop is under way)."""
     log.debug("running %s", shlex.join(argv))
+    scope: StopScope | None = getattr(_SCOPE, "current", None)
     with _RUNNING_LOCK:
-        refused = _REFUSING > 0
+        refused = _REFUSING > 0 or (scope is not None and scope.stopped)
     if refused:
         raise Interrupted(f"{what}: not started (stopping)")
     started = time.perf_counter()
@@ -185,7 +186,13 @@ def _running(argv: list[str], what: str, *, stdout: int) -> Iterator[subprocess.
         raise RenderError(f"{what}: cannot start ffmpeg ({exc.strerror})", argv=argv) from None
     with _RUNNING_LOCK:
         _RUNNING.add(process)
+        if scope is not None:
+            scope.processes.add(process)
+            if scope.stopped:  # stopped between the check above and now
+                _STOPPED.add(process)
     try:
+        if process in _STOPPED:
+            _stop(process)
         yield process
     except BaseException:
         _stop(process)
@@ -193,6 +200,8 @@ def _running(argv: list[str], what: str, *, stdout: int) -> Iterator[subprocess.
     finally:
         with _RUNNING_LOCK:
             _RUNNING.discard(process)
+            if scope is not None:
+                scope.processes.discard(process)
             stopped = process in _STOPPED
             _STOPPED.discard(process)
         _record_timing(what, time.perf_counter() - started)
@@ -226,6 +235,39 @@ def stopping_all() -> Iterator[None]:
     finally:
         with _RUNNING_LOCK:
             _REFUSING -= 1
+
+
+class StopScope:
+    """The ffmpeg runs of one piece of work (a cluster job in a worker that runs several), which
+    another thread can stop without touching the rest of the process: their runs raise
+    Interrupted, and no new one starts in the scope."""
+
+    def __init__(self) -> None:
+        self.stopped = False
+        self.processes: set[subprocess.Popen[bytes]] = set()
+
+    def stop(self) -> None:
+        with _RUNNING_LOCK:
+            self.stopped = True
+            running = list(self.processes)
+            _STOPPED.update(running)
+        for process in running:
+            _stop(process)
+
+
+_SCOPE = threading.local()
+
+
+@contextlib.contextmanager
+def stop_scope() -> Iterator[StopScope]:
+    """Every ffmpeg this thread starts inside the block belongs to the yielded scope."""
+    scope = StopScope()
+    previous = getattr(_SCOPE, "current", None)
+    _SCOPE.current = scope
+    try:
+        yield scope
+    finally:
+        _SCOPE.current = previous
 
 
 def _die_with_parent_hook() -> Callable[[], None] | None:
