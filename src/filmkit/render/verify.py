@@ -57,4 +57,6 @@ def expected_frames(timeline: Timeline, fps: Fraction | None = None) -> int:
     """Frames of the film at the output rate (the project's, or a platform's when it differs)."""
     if fps is None or fps == timeline.fps:
         return timeline.total_frames
-    return math.ceil(timeline.duration * fps - Fraction(1, 2))
+    # ffmpeg's fps filter rounds a half frame up (round=near, halves away from zero): a 151-frame
+    # 50 fps film is 75.5 frames at 25 fps and comes out as 76.
+    return math.floor(timeline.duration * fps + Fraction(1, 2))
