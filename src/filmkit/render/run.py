@@ -53,7 +53,11 @@ def render_all(
         temps, versions = prepare_versions(plan, stack)
         names = ", ".join(version.output.name for version in plan.versions)
         spec = spec_for_versions(plan.spec, len(versions), os.cpu_count() or 2)
-        if renders_in_segments(plan):
+        from filmkit.render.shared import render_shared, shared_pieces  # it builds on this module
+        pieces = None if renders_in_segments(plan) else shared_pieces(plan, versions)
+        if pieces is not None:
+            render_shared(plan, pieces, versions, on_progress, names, os.cpu_count() or 2)
+        elif renders_in_segments(plan):
             _render_segments(plan, spec, versions, on_progress, names)
         else:
             run_ffmpeg(build_render_args(plan.timeline, plan.media, versions, spec),
