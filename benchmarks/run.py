@@ -1,6 +1,6 @@
 """filmkit's benchmark runner: one command, synthetic sources, results in benchmarks/RESULTS.md.
 
-    .venv/bin/python benchmarks/run.py [--quick] [--only single,batch,sharing,scaling,startup,range,overhead,floor] [--runs N]
+    .venv/bin/python benchmarks/run.py [--quick] [--only single,batch,sharing,scaling,startup,range,overhead,floor,languages] [--runs N]
                                       [--moviepy-runs N] [--batch-runs N] [--scaling-runs N]
                                       [--speeds preset,fast] [--filmkit REV]
 
@@ -80,6 +80,7 @@ def main(argv: list[str]) -> int:
         "range": lambda: suite.speed.range_draft(kit, args.runs),
         "overhead": lambda: suite.speed.overhead(kit, args.runs),
         "floor": lambda: suite.speed.floor(kit, args.runs),
+        "languages": lambda: suite.languages.languages(kit, args.runs),
     }
     for name in args.only:
         data = calls[name]()

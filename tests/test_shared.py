@@ -9,6 +9,7 @@ their cues' boxes while a cue shows.
 
 from __future__ import annotations
 
+import json
 import math
 from fractions import Fraction
 from pathlib import Path
@@ -19,8 +20,11 @@ import pytest
 from conftest import counter_index, make_counter_clip, read_frames, write_project
 from test_export import tiny_preset
 import filmkit.render.shared as shared_module
+from filmkit.errors import FilmkitError
+from filmkit.export.manifest import sha256_file
 from filmkit.platform.presets import load_preset
 from filmkit.project import build_timeline, load_project
+from filmkit.render.files import TEMP_MARK
 from filmkit.render.plan import load_and_check, plan_platform, version_tracks
 from filmkit.render.run import render_all
 from filmkit.render.shared import Piece, plan_pieces, shared_pieces
@@ -40,7 +44,8 @@ def counter_project(folder: Path) -> Path:
                        for index in range(4))
     return write_project(folder, "filmkit: 1\ntitle: Counter\nformat: {size: 192x108, fps: 25}\nmedia: {n: n.mp4}\n"
                          "cut:\n" + events + "\nsubtitles: {dir: subs}\ncard:\n  duration: 1\n  fade: 0.2\n"
-                         "  text: {en: {tagline: Love}, ar: {tagline: حب}}\n")
+                         "  text: {en: {tagline: Love}, ar: {tagline: حب}}\n"
+                         "exports: {platforms: [tiny-landscape], languages: [en, ar], path: \"out/{platform}/{lang}.mp4\"}\n")
 
 
 def platform_plan(project: Path, out: Path):  # type: ignore[no-untyped-def]
@@ -107,3 +112,38 @@ def test_shared_pieces_match_a_render_without_sharing(tmp_path: Path, monkeypatc
             inside[max(0, int(top) - 2):int(bottom) + 3, max(0, int(left) - 2):int(right) + 3] = True
         assert not (differs & ~inside).any(), f"frame {index}: the versions differ outside the cue boxes"
         assert differs.any() == bool(showing), f"frame {index}: text expected: {bool(showing)}"
+
+
+def test_an_export_that_shares_writes_its_manifest_and_no_temporaries(tmp_path: Path, run_cli,  # type: ignore[no-untyped-def]
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    project = counter_project(tmp_path)
+    calls: list[object] = []
+    real = shared_module.render_shared
+    monkeypatch.setattr(shared_module, "render_shared", lambda *a: calls.append(a) or real(*a))
+    result = run_cli("export", str(project))
+    assert result.exit_code == 0, result
+    assert len(calls) == 1
+    manifest = json.loads(next((tmp_path / "out").rglob("manifest.json")).read_text(encoding="utf-8"))
+    entries = {item["language"]: item for item in manifest["outputs"]}
+    assert set(entries) == {"en", "ar"}
+    for lang, entry in entries.items():
+        path = tmp_path / "out" / "tiny-landscape" / f"{lang}.mp4"
+        assert entry["sha256"] == sha256_file(path) and entry["frames"] == build_timeline(load_project(project)).total_frames
+    assert not [p.name for p in (tmp_path / "out").rglob("*") if TEMP_MARK in p.name], "pieces and lists are removed"
+
+
+def test_a_failed_join_leaves_no_output_and_no_piece(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    plan, preset = platform_plan(counter_project(tmp_path), tmp_path / "out")
+    joins: list[int] = []
+
+    def failing(*args: object) -> list[str]:
+        joins.append(1)
+        if len(joins) == 2:
+            raise FilmkitError("the second join fails")
+        return real(*args)
+
+    real = shared_module.build_join_args
+    monkeypatch.setattr(shared_module, "build_join_args", failing)
+    with pytest.raises(FilmkitError):
+        render_all(plan, preset=preset)
+    assert list((tmp_path / "out").iterdir()) == [], "no version moved into place, no piece left"
