@@ -29,6 +29,7 @@ from filmkit.render.range import FrameRange, window_bounds
 
 CHUNK_GOPS = 1  # piece boundaries: cue boundaries rounded out to the GOP (measured, RESULTS.md)
 MIN_SHARED = Fraction(1, 5)  # share only when at least this part of the film is the same in every version
+CUE_MARGIN = 1  # frames: the ASS file's centisecond times may round a cue's end past a frame time
 DEFAULT_GOP_SECONDS = 2  # a plan without a fixed GOP (a master) still cuts on whole chunks
 
 
@@ -48,7 +49,8 @@ def differing_spans(plan: RenderPlan, versions: Sequence[Version]) -> list[tuple
     spans = []
     for version in plan.versions:
         for placed in plan.placed(version):
-            spans.append((math.floor(placed.cue.start * timeline.fps), math.ceil(placed.cue.end * timeline.fps)))
+            spans.append((math.floor(placed.cue.start * timeline.fps) - CUE_MARGIN,
+                          math.ceil(placed.cue.end * timeline.fps) + CUE_MARGIN))
     if timeline.card is not None:
         spans.append((timeline.cut_frames, timeline.total_frames))
     keyed = [{_layer_key(layer): layer for layer in version.layers} for version in versions]
