@@ -12,6 +12,7 @@ from importlib import metadata
 from pathlib import Path
 
 from common import BENCH, ffmpeg_exe
+import languages
 import speed_report
 
 RESULTS_MD = BENCH / "RESULTS.md"
@@ -230,7 +231,8 @@ def section_startup(data: dict) -> list[str]:
 
 RENDERERS = {"single": section_single, "batch": section_batch, "sharing": section_sharing, "scaling": section_scaling,
              "startup": section_startup, "range": speed_report.section_range,
-             "overhead": speed_report.section_overhead, "floor": speed_report.section_floor, "cluster": None}
+             "overhead": speed_report.section_overhead, "floor": speed_report.section_floor, "cluster": None,
+             "languages": languages.section_languages}
 
 
 def _old_notes() -> str:

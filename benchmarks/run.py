@@ -1,6 +1,6 @@
 """filmkit's benchmark runner: one command, synthetic sources, results in benchmarks/RESULTS.md.
 
-    .venv/bin/python benchmarks/run.py [--quick] [--only single,batch,sharing,scaling,startup,range,overhead,floor,cluster] [--runs N]
+    .venv/bin/python benchmarks/run.py [--quick] [--only single,batch,sharing,scaling,startup,range,overhead,floor,cluster,languages] [--runs N]
                                       [--moviepy-runs N] [--batch-runs N] [--scaling-runs N]
                                       [--speeds preset,fast] [--filmkit REV]
 
@@ -83,6 +83,7 @@ def main(argv: list[str]) -> int:
         "overhead": lambda: suite.speed.overhead(kit, args.runs),
         "floor": lambda: suite.speed.floor(kit, args.runs),
         "cluster": lambda: cluster.cluster(kit, sizes["cluster"], args.batch_runs or args.runs),
+        "languages": lambda: suite.languages.languages(kit, args.runs),
     }
     for name in args.only:
         data = calls[name]()

@@ -175,14 +175,21 @@ def _frames_as_pts(frames: int, fps: Fraction) -> str:
 
 
 def build_segment_args(
-    segment: Timeline, media: Mapping[Path, MediaInfo], versions: Sequence[Version], spec: RenderSpec, offset: int
+    segment: Timeline, media: Mapping[Path, MediaInfo], versions: Sequence[Version], spec: RenderSpec, offset: int,
+    keep: tuple[int, int] | None = None,
 ) -> list[str]:
-    """One segment of a long film, picture only, for each version (joined later without re-encoding)."""
+    """One segment of a long film, picture only, for each version (joined later without re-encoding).
+
+    `keep`: only the film's frames [first, last) of it (a piece of a shared-picture render,
+    whose segment is widened to frames where no transition runs).
+    """
     picture = spec.picture or Picture(segment.width, segment.height)
     video = build_cut_picture(segment, media, picture)
     outputs = []
     for version in versions:
         finished = finish_picture(segment, media, picture, video, version, offset)
+        if keep is not None:
+            finished = finished.trim(start_frame=keep[0] - offset, end_frame=keep[1] - offset).setpts(expr="PTS-STARTPTS")
         options = _video_options(spec.encoding)
         options["f"] = "mp4"
         outputs.append(ff.output(finished, filename=str(version.path), extra_options=options))

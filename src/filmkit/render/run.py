@@ -109,8 +109,14 @@ def versions_into(plan: RenderPlan, paths: Sequence[Path], workdir: Path) -> lis
 
 def _render_here(plan: RenderPlan, spec: RenderSpec, versions: list[Version],
                  on_progress: Callable[[Progress], None] | None, names: str) -> None:
-    """This process renders: in segments for a cut of many shots, else in one ffmpeg run."""
-    if renders_in_segments(plan):
+    """This process renders: language versions sharing the pictures they have in common
+    (render.shared) where that saves work, in segments for a cut of many shots, else in one run."""
+    from filmkit.render.shared import render_shared, shared_pieces  # it builds on this module
+
+    pieces = None if renders_in_segments(plan) else shared_pieces(plan, versions)
+    if pieces is not None:
+        render_shared(plan, pieces, versions, on_progress, names, os.cpu_count() or 2)
+    elif renders_in_segments(plan):
         _render_segments(plan, spec, versions, on_progress, names)
     else:
         run_ffmpeg(build_render_args(plan.timeline, plan.media, versions, spec),
