@@ -37,8 +37,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from filmkit.card.canvas import (Mark, background_canvas, composite, is_flat_colour, open_image, pillow_mask,
-                                 resolve_path, soft_shadow)
+from filmkit.card.canvas import (Mark, background_canvas, composite, image_header_size, is_flat_colour, open_image,
+                                 pillow_mask, resolve_path, soft_shadow)
 from filmkit.card.column import CardText
 from filmkit.card.fallback import libass_masks
 from filmkit.card.frame import Frame, default_safe_area, safe_box
@@ -89,7 +89,7 @@ def card_text_box(contents: Sequence[CardContent], width: int, height: int, *, l
                   color: str = "#FFFFFF", accent: str | None = None, font: str | None = None,
                   project_dir: Path | None = None, safe_area: SafeArea | None = None) -> Box:
     """The bounding box of everything `draw_card` draws with these arguments (text, logo, rules)."""
-    logo_size = open_image(resolve_path(logo, project_dir), "logo").size if logo is not None else None
+    logo_size = image_header_size(resolve_path(logo, project_dir), "logo") if logo is not None else None
     return layout_card(contents, width, height, logo_size=logo_size, color=color, accent=accent, font=font,
                        project_dir=project_dir, safe_area=safe_area).box
 
@@ -112,7 +112,7 @@ def draw_card(contents: Sequence[CardContent], width: int, height: int, *,
     if isinstance(background, Path):
         background = resolve_path(background, project_dir)
     canvas = background_canvas(background, width, height, project_dir)
-    logo_image = open_image(resolve_path(logo, project_dir), "logo") if logo is not None else None
+    logo_image = open_image(resolve_path(logo, project_dir), "logo", (width, height)) if logo is not None else None
     layout = layout_card(contents, width, height, logo_size=logo_image.size if logo_image else None,
                          color=color, accent=accent, font=font, project_dir=project_dir, safe_area=safe_area)
     marks = _marks(layout)

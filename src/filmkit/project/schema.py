@@ -12,6 +12,7 @@ from fractions import Fraction
 from typing import Annotated, Literal, NamedTuple, Union
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -23,7 +24,8 @@ from pydantic import (
     model_validator,
 )
 
-from filmkit.timecode import COMMON_RATES, parse_rate
+from filmkit.paths import path_text_problem
+from filmkit.timecode import COMMON_RATES, MAX_SECONDS, parse_rate
 
 SCHEMA_VERSION = 1
 
@@ -89,13 +91,24 @@ def _check_color(value: object) -> str:
     )
 
 
+def _check_path(value: str) -> str:
+    problem = path_text_problem(value)
+    if problem is not None:
+        raise ValueError(problem)
+    return value
+
+
 FrameSize = Annotated[Size, BeforeValidator(_parse_size)]
 FrameRate = Annotated[Fraction, BeforeValidator(_parse_fps)]
 Color = Annotated[str, BeforeValidator(_check_color)]
+FilePath = Annotated[StrictStr, AfterValidator(_check_path)]  # a file's path: no NUL, names of at most 255 bytes
+Gain = Annotated[Number, Field(ge=-120, le=60)]  # dB: -120 is silence to any ear, +60 already clips
+Seconds = Annotated[Number, Field(ge=0, le=MAX_SECONDS)]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+    # No .inf or .nan anywhere (YAML writes them .inf and .nan, and 1e400 reads as inf).
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True, allow_inf_nan=False)
 
 
 class AudioFormat(Strict):
@@ -131,12 +144,12 @@ class Event(Strict):
 
     media: StrictStr | None = None
     color: Color | None = None
-    image: StrictStr | None = None
+    image: FilePath | None = None
     in_: TimeValue | None = Field(default=None, alias="in")
     out: TimeValue | None = None
     duration: TimeValue | None = None
     transition: Transition | None = None
-    gain_db: Number = 0
+    gain_db: Gain = 0
     focus: Number = Field(default=0.5, ge=0, le=1)  # horizontal centre kept when a platform crops (0 left, 1 right)
 
     @property
@@ -185,13 +198,13 @@ class Event(Strict):
 class Music(Strict):
     """A bed under the cut, placed on the record timeline."""
 
-    file: StrictStr
+    file: FilePath
     start: TimeValue = 0
     in_: TimeValue = Field(default=0, alias="in")
     duration: TimeValue | None = None
-    gain_db: Number = 0
-    fade_in: Number = Field(default=0, ge=0)
-    fade_out: Number = Field(default=0, ge=0)
+    gain_db: Gain = 0
+    fade_in: Seconds = 0
+    fade_out: Seconds = 0
 
 
 LANG_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
@@ -203,7 +216,7 @@ PRESET_NAME_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"  # a preset's name is a file name
 class SubtitleStyle(Strict):
     """How burned subtitles look; sizes are relative to the output frame."""
 
-    font: StrictStr | None = None  # a family name or a .ttf/.otf file; default: chosen per script
+    font: FilePath | None = None  # a family name or a .ttf/.otf file; default: chosen per script
     font_scale: Number = Field(default=1.0, gt=0.2, le=4)
     outline: Number = Field(default=2.5, ge=0, le=20)  # pixels at 1080 lines
     shadow: Number = Field(default=0, ge=0, le=20)
@@ -220,11 +233,11 @@ class Subtitles(Strict):
 
     # language -> file; `none` (or an empty value) declares a language shown without subtitles,
     # so a forgotten translation is still caught by `check`
-    files: dict[LangCode, StrictStr | None] = {}
-    dir: StrictStr | None = None
+    files: dict[LangCode, FilePath | None] = {}
+    dir: FilePath | None = None
     encoding: dict[LangCode, StrictStr] = {}  # per-language override of the detected encoding
     style: SubtitleStyle = SubtitleStyle()
-    limits: dict[StrictStr, dict[StrictStr, Number]] = {}  # lint limits per language (see `filmkit subs lint`)
+    limits: dict[StrictStr, dict[StrictStr, Annotated[Number, Field(ge=0, le=100_000)]]] = {}  # lint limits per language (see `filmkit subs lint`)
 
     @model_validator(mode="after")
     def _some_source(self) -> Subtitles:
@@ -236,9 +249,11 @@ class Subtitles(Strict):
 class CardText(Strict):
     """What the closing card says in one language."""
 
-    tagline: StrictStr = Field(min_length=1)
-    hashtag: StrictStr | None = None
-    url: StrictStr | None = None  # a call to action, e.g. example.org/love
+    # At most a few lines on a closing card: longer texts would be set too small to read, and
+    # fitting them takes the layout seconds per frame (docs/architecture.md, the card).
+    tagline: StrictStr = Field(min_length=1, max_length=200)
+    hashtag: StrictStr | None = Field(default=None, max_length=100)
+    url: StrictStr | None = Field(default=None, max_length=200)  # a call to action, e.g. example.org/love
 
 
 class Fade(Strict):
@@ -262,11 +277,11 @@ class Card(Strict):
     duration: TimeValue = 4.0
     fade: Annotated[Fade, BeforeValidator(_fade)] = Fade()  # in: from the cut (see transition); out: to black
     transition: StrictStr = "crossfade"  # how the card comes in: crossfade, dip, cut, or an xfade name
-    background: StrictStr = "#000000"
-    logo: StrictStr | None = None
+    background: FilePath = "#000000"
+    logo: FilePath | None = None
     color: Color = "#FFFFFF"  # text
     accent: Color | None = None  # hashtag and call to action; default: the text colour
-    font: StrictStr | None = None  # a family name or a font file; default: chosen per script, as for subtitles
+    font: FilePath | None = None  # a family name or a font file; default: chosen per script, as for subtitles
     text: dict[LangCode, CardText] = Field(min_length=1)
 
     _known_transition = field_validator("transition")(classmethod(lambda cls, value: check_transition_type(value)))
@@ -298,7 +313,7 @@ class Exports(Strict):
     platforms: list[Annotated[str, Field(pattern=PRESET_NAME_PATTERN)]] = Field(min_length=1)
     # "ru", or "en+ru" for a bilingual version (language codes only: they become file names)
     languages: list[Annotated[str, Field(pattern=VERSION_LANG_PATTERN)]] = Field(min_length=1)
-    path: StrictStr = "out/{platform}/{title_slug}_{lang}.mp4"
+    path: FilePath = "out/{platform}/{title_slug}_{lang}.mp4"
     poster: Union[Literal["card"], TimeValue] = "card"  # the poster frame: "card" or a record time
     reframe: Literal["blur", "crop", "pad"] | None = None  # default: each platform preset's own
     sidecar: bool = True  # clean UTF-8 .srt/.vtt beside outputs for platforms that take caption files
@@ -327,9 +342,9 @@ class Exports(Strict):
 
 class Project(Strict):
     filmkit: Literal[1]
-    title: StrictStr = Field(min_length=1)
+    title: StrictStr = Field(min_length=1, max_length=500)
     format: Format = Format()
-    media: dict[StrictStr, StrictStr] = {}
+    media: dict[StrictStr, FilePath] = {}
     cut: list[Event] = Field(min_length=1)
     music: list[Music] = []
     subtitles: Subtitles | None = None

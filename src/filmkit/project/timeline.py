@@ -17,7 +17,8 @@ from typing import Literal
 from filmkit.errors import Problem, ProjectError
 from filmkit.project.load import KeyPath, LoadedProject
 from filmkit.project.schema import Event
-from filmkit.timecode import TimecodeError, format_seconds, parse_time, seconds_to_frames
+from filmkit.timecode import (MAX_SECONDS, TimecodeError, format_seconds, format_timecode, parse_time,
+                              seconds_to_frames)
 
 # How filmkit's transition names (docs/architecture.md, "Time and the timeline") map onto ffmpeg's xfade transitions.
 XFADE_NAME = {"crossfade": "fade", "dip": "fadeblack"}
@@ -137,6 +138,11 @@ def build_timeline(loaded: LoadedProject) -> Timeline:
 
     music = [_resolve_music(loaded, i, frames_of) for i in range(len(project.music))]
     card = _resolve_card(loaded, frames_of, problems) if project.card is not None else None
+    length = record + (card.frames if card else 0)
+    if length > MAX_SECONDS * fps:
+        problems.append(loaded.locations.problem(("cut",), (
+            f"the film lasts {format_timecode(length, fps)} ({format_seconds(length, fps)}); filmkit makes films of at "
+            "most 24 hours. Shorten the events")))
     if problems:
         raise ProjectError(problems)
     size = project.format.size

@@ -9,11 +9,11 @@ user types on the command line (`-o`) may point outside the project, and never a
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from pathlib import Path
 
 from filmkit.errors import OutputError
+from filmkit.paths import resolved
 from filmkit.project import LoadedProject
 
 FIX = "Choose another output (-o), or change `exports: path`"
@@ -61,10 +61,7 @@ def _files(folder: Path) -> list[Path]:
 
 
 def _resolved(path: Path) -> Path:
-    try:
-        return Path(path).expanduser().resolve()
-    except (OSError, RuntimeError):  # a symlink loop: compare the path as written
-        return Path(os.path.abspath(path))
+    return resolved(path)
 
 
 def check_target(target: Path, loaded: LoadedProject, inputs: dict[Path, str], *, explicit: bool,

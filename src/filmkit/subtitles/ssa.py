@@ -13,9 +13,10 @@ from pathlib import Path
 from filmkit.errors import SubtitleError
 from filmkit.subtitles.markup import ass_text
 from filmkit.subtitles.model import Cue, Finding, Severity
+from filmkit.subtitles.timing import shown as quoted
 
 _SECTION = re.compile(r"^\s*\[(.+)\]\s*$")
-_ASS_TIME = re.compile(r"^(\d+):(\d{1,2}):(\d{1,2})[.:](\d+)$")
+_ASS_TIME = re.compile(r"^(\d{1,3}):(\d{1,2}):(\d{1,2})[.:](\d{1,9})$")
 _WRAP_STYLE = re.compile(r"^\s*WrapStyle\s*:\s*(\d)", re.IGNORECASE)
 DEFAULT_FORMAT = ("layer", "start", "end", "style", "name", "marginl", "marginr", "marginv", "effect", "text")
 
@@ -104,7 +105,7 @@ def _time(value: str) -> Fraction:
     """H:MM:SS.cc (SSA also writes H:MM:SS:cc); other digit counts would be misread by libass."""
     match = _ASS_TIME.match(value)
     if not match:
-        shown = repr(value) if value else "an empty time"
+        shown = quoted(value) if value else "an empty time"
         raise ValueError(f"{shown} is not an ASS time; write H:MM:SS.cc such as 0:00:01.50")
     hours, minutes, seconds, centis = match.groups()
     if int(minutes) > 59 or int(seconds) > 59:
