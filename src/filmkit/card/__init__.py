@@ -31,8 +31,6 @@ Everything is pure except `save_png` and the ffmpeg fallback.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -47,6 +45,7 @@ from filmkit.card.linebreak import thai_clusters
 from filmkit.card.model import (Aspect, Box, CardContent, CardLayout, PlacedImage, PlacedRule, PlacedText,
                                 aspect_class, parse_color)
 from filmkit.card.typeset import Typesetter, choose_styles
+from filmkit.atomic import cannot_write, write_atomic
 from filmkit.errors import FilmkitError, OutputError
 from filmkit.platform.safearea import SafeArea  # shared with the subtitles; re-exported for the card's callers
 
@@ -129,25 +128,14 @@ def draw_card(contents: Sequence[CardContent], width: int, height: int, *,
 
 def save_png(image: PILImage.Image, path: Path) -> Path:
     """Write `image` to `path` atomically: a temporary file beside it, then os.replace."""
-    path = Path(path)
+    import io
+
+    data = io.BytesIO()
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle = tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.stem}.", suffix=".png.part",
-                                             delete=False)
+        image.save(data, format="PNG")
     except OSError as exc:
-        raise OutputError(f"{path}: cannot write the card there ({exc.strerror or exc}); "
-                          "choose a folder you can write to") from None
-    temp = Path(handle.name)
-    try:
-        with handle:
-            image.save(handle, format="PNG")
-        os.replace(temp, path)
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot write the card ({exc.strerror or exc}); "
-                          "check the free space and permissions of that folder") from None
-    finally:
-        temp.unlink(missing_ok=True)
-    return path
+        raise OutputError(cannot_write(Path(path), exc, "the card")) from None
+    return write_atomic(Path(path), data.getvalue(), what="the card")
 
 
 def _marks(layout: CardLayout) -> list[Mark]:

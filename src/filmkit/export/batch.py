@@ -18,6 +18,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from filmkit import __version__
+from filmkit.atomic import environment_failure, sweep
 from filmkit.errors import FilmkitError, Interrupted
 from filmkit.export.manifest import Entry, HashCache, Manifest, canonical, export_lock, sha256_file, sha256_text
 from filmkit.export.matrix import ExportPlan, Output, is_vertical, output_inputs
@@ -87,6 +88,8 @@ def run_export(
     """Render what is not up to date; one failing job never stops the others."""
     notify = on_event or (lambda _event: None)
     with export_lock(plan.folder):
+        for folder in {plan.folder, *(output.path.parent for output in plan.outputs)}:
+            sweep(folder)  # temporaries of a killed export (films, posters, captions), even when all is up to date
         manifest = Manifest.read(plan.folder)
         hashes = HashCache(plan.folder)
         inputs = {output.path: output_inputs(plan, output, hashes) for output in plan.outputs}
@@ -169,18 +172,22 @@ def _run_job(plan: ExportPlan, job: Job, manifest: Manifest, inputs: dict[Path, 
         rendered = {result.output: result.info for result in render_all(render_plan, on_progress=progress, preset=preset)}
     except Interrupted:
         raise
-    except FilmkitError as exc:
+    except (FilmkitError, OSError) as exc:  # OSError: the environment (a full /tmp), not this job's inputs
         elapsed = time.perf_counter() - started
-        return [OutputResult(output, Outcome.FAILED, exc.message, elapsed) for output in job.outputs]
+        return [OutputResult(output, Outcome.FAILED, _reason(exc), elapsed) for output in job.outputs]
     results = []
     for output in job.outputs:
         try:
             entry = _finish_output(plan, output, inputs[output.path], tracks[output.lang], fps, rendered.get(output.path))
             manifest.record(entry)
             results.append(OutputResult(output, Outcome.RENDERED, seconds=time.perf_counter() - started))
-        except FilmkitError as exc:
-            results.append(OutputResult(output, Outcome.FAILED, exc.message, time.perf_counter() - started))
+        except (FilmkitError, OSError) as exc:
+            results.append(OutputResult(output, Outcome.FAILED, _reason(exc), time.perf_counter() - started))
     return results
+
+
+def _reason(exc: Exception) -> str:
+    return exc.message if isinstance(exc, FilmkitError) else environment_failure(exc)  # type: ignore[arg-type]
 
 
 def _finish_output(plan: ExportPlan, output: Output, inputs: dict[str, str], tracks: tuple[LanguageTrack, ...],

@@ -9,6 +9,8 @@ pipe alone would not stop it).
 from __future__ import annotations
 
 import contextlib
+import functools
+import importlib.util
 import logging
 import os
 import re
@@ -68,6 +70,9 @@ def ffmpeg_binary() -> str:
                 f"binary, or unset it to use the one bundled with filmkit"
             )
         return override
+    bundled = _bundled_binary()
+    if bundled is not None:
+        return bundled
     try:
         import imageio_ffmpeg
 
@@ -77,6 +82,22 @@ def ffmpeg_binary() -> str:
             f"no ffmpeg found ({exc}). Reinstall filmkit (it depends on imageio-ffmpeg), "
             f"or set {ENV_FFMPEG} to an ffmpeg binary"
         ) from None
+
+
+@functools.lru_cache(maxsize=1)
+def _bundled_binary() -> str | None:
+    """The ffmpeg inside the imageio-ffmpeg wheel, found without running it.
+
+    imageio-ffmpeg's own lookup runs `ffmpeg -version` to test the binary and remembers a
+    failure for the life of the process, so one killed probe made a whole export fail with "no
+    ffmpeg found". A binary that is really broken fails its first real run with ffmpeg's message.
+    """
+    spec = importlib.util.find_spec("imageio_ffmpeg")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    folder = Path(next(iter(spec.submodule_search_locations))) / "binaries"
+    found = sorted(path for path in folder.glob("ffmpeg*") if path.is_file() and os.access(path, os.X_OK))
+    return str(found[0]) if found else None
 
 
 def run_ffmpeg(

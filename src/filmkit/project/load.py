@@ -309,6 +309,9 @@ def _describe(error: dict[str, Any], loc: KeyPath, root: type[BaseModel]) -> str
         return f"{value!r} is not allowed; use {expected}"
     if kind in ("value_error", "assertion_error"):
         return str(error["msg"]).removeprefix("Value error, ")
+    if kind == "string_too_long":
+        limit = error.get("ctx", {}).get("max_length", "")
+        return f"the text is {len(value)} characters long; at most {limit} are allowed here. Shorten it"
     if kind in ("too_short", "string_too_short"):
         if loc == ("cut",):
             return "must not be empty; list at least one event, e.g. `- media: NAME` with `in` and `out`, or `- color: black` with `duration`"

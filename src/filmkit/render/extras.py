@@ -13,13 +13,13 @@ from collections.abc import Sequence
 from fractions import Fraction
 from pathlib import Path
 
-from filmkit.errors import ProjectError
+from filmkit.atomic import cannot_write, temporary_path
+from filmkit.errors import OutputError, ProjectError
 from filmkit.graph import build_loudness_args, build_still_args
 from filmkit.media.ffmpeg import run_tool
 from filmkit.media.loudness import Loudness, parse_ebur128_summary
 from filmkit.media.probe import MediaInfo
 from filmkit.project import LoadedProject, Timeline
-from filmkit.render.files import TEMP_MARK
 from filmkit.render.tracks import LanguageTrack
 from filmkit.timecode import TimecodeError, format_seconds, parse_time
 
@@ -60,10 +60,12 @@ def poster_frame(loaded: LoadedProject, timeline: Timeline) -> int:
 
 def write_poster(video: Path, seconds: Fraction, target: Path) -> Path:
     """A JPEG of the rendered video at `seconds`, at the video's own size, moved into place whole."""
-    temp = target.with_name(f".{target.stem}.{os.getpid()}{TEMP_MARK}.jpg")
+    temp = temporary_path(target, "poster")
     try:
         run_tool(build_still_args(video, seconds, temp), what=f"poster {target.name}")
         os.replace(temp, target)
+    except OSError as exc:
+        raise OutputError(cannot_write(target, exc, "the poster")) from None
     finally:
         temp.unlink(missing_ok=True)
     return target

@@ -89,6 +89,18 @@ def check_beside(video: Path, langs: Iterable[str], loaded: LoadedProject, input
             check_target(sidecar, loaded, inputs, explicit=explicit, what="a caption file")
 
 
+def check_single_output(target: Path, loaded: LoadedProject, media: Iterable[Path], *, explicit: bool,
+                        what: str) -> Path:
+    """A proof sheet or card preview: off every input and (unless typed with -o) inside the project,
+    and a file that can be replaced (not a folder or a device). Returns the target made absolute."""
+    from filmkit.render.files import check_output_path
+
+    target = Path(target).expanduser().absolute()
+    check_target(target, loaded, project_inputs(loaded, media), explicit=explicit, what=what)
+    check_output_path(target, protected=[])
+    return target
+
+
 def _inside(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
 

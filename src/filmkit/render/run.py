@@ -18,7 +18,8 @@ from filmkit.graph import RenderSpec, Version, build_render_args
 from filmkit.media.ffmpeg import Progress, run_ffmpeg
 from filmkit.media.probe import MediaInfo
 from filmkit.platform.preset import Preset
-from filmkit.render.files import TEMP_MARK, temporary_beside
+from filmkit.atomic import temporary_path
+from filmkit.render.files import temporary_beside
 from filmkit.render.plan import RenderPlan
 from filmkit.render.verify import verify
 
@@ -104,7 +105,7 @@ def _render_segments(plan: RenderPlan, spec: RenderSpec, versions: list[Version]
 
     def piece(name: str) -> Path:
         # Beside the output (its file system, its free space), swept like any temporary if killed.
-        path = first.with_name(f".{plan.output.stem}.{os.getpid()}-{name}{TEMP_MARK}.mp4")
+        path = temporary_path(first.with_name(f"{plan.output.stem}.mp4"), name)
         pieces.append(path)
         return path
 
@@ -123,7 +124,7 @@ def _render_segments(plan: RenderPlan, spec: RenderSpec, versions: list[Version]
             for index, output in enumerate(outputs):
                 parts[index].append(output.path)
         for index, version in enumerate(versions):
-            listing = first.with_name(f".{plan.output.stem}.{os.getpid()}-parts{index}{TEMP_MARK}.txt")
+            listing = temporary_path(first.with_name(f"{plan.output.stem}.txt"), f"parts{index}")
             pieces.append(listing)
             listing.write_text("".join(f"file '{_concat_quoted(path)}'\n" for path in parts[index]), encoding="utf-8")
             run_ffmpeg(build_join_args(listing, sound, version.path, spec.encoding), what=f"joining {names}")

@@ -6,14 +6,13 @@ leaves half a file where a good one was.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
 from collections.abc import Callable, Iterable, Sequence
 from fractions import Fraction
 from pathlib import Path
 
-from filmkit.errors import OutputError, SubtitleError
+from filmkit.atomic import write_atomic
+from filmkit.errors import SubtitleError
 from filmkit.subtitles.limits import format_number
 from filmkit.subtitles.markup import ass_literal, srt_literal, vtt_literal
 from filmkit.subtitles.model import Cue, Severity, SubtitleFile
@@ -171,18 +170,9 @@ def _millis(seconds: Fraction) -> int:
 
 
 def _write(path: Path, text: str) -> None:
-    """UTF-8, no BOM, LF, moved into place atomically."""
-    folder = path.parent if str(path.parent) else Path(".")
+    """UTF-8, no BOM, LF, moved into place atomically (a file written over keeps its permissions)."""
     try:
-        handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot write here ({exc.strerror}); check that {folder} exists and is "
-                          "writable") from None
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(text.encode("utf-8"))
-        os.chmod(temp, path.stat().st_mode & 0o777 if path.exists() else 0o644)  # mkstemp makes it private
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+        mode = path.stat().st_mode & 0o777 if path.exists() else None
+    except OSError:
+        mode = None
+    write_atomic(path, text, mode=mode, what="the subtitle file")
