@@ -146,13 +146,13 @@ def export_lock(folder: Path) -> Iterator[None]:
     path = folder / LOCK_NAME
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        handle = path.open("a+", encoding="utf-8")
+        handle = path.open("a+b", buffering=0)  # unbuffered: a full disk fails the write, never the close
     except OSError as exc:
         raise OutputError(cannot_write(path, exc, "the export lock")) from None
     try:
         if not _try_lock(handle):
             handle.seek(0)
-            holder = handle.read().strip() or "another process"
+            holder = handle.read().decode("utf-8", "replace").strip() or "another process"
             raise ExportLocked(
                 f"{folder}: another filmkit export ({holder}) is writing these outputs right now. "
                 "Wait for it to finish (or stop it), then run the export again; nothing was changed"
@@ -160,8 +160,7 @@ def export_lock(folder: Path) -> Iterator[None]:
         try:
             handle.seek(0)
             handle.truncate()
-            handle.write(f"pid {os.getpid()}")
-            handle.flush()
+            handle.write(f"pid {os.getpid()}".encode())
         except OSError as exc:
             raise OutputError(cannot_write(path, exc, "the export lock")) from None
         yield

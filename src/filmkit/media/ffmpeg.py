@@ -123,12 +123,7 @@ def run_ffmpeg(
         reader.join(timeout=5)
     if returncode != 0:
         tail = list(stderr_tail)
-        raise RenderError(
-            f"{what}: ffmpeg failed (exit code {returncode}): {meaningful_line(tail)}",
-            argv=argv,
-            returncode=returncode,
-            stderr_tail=tail,
-        )
+        raise RenderError(failure(what, returncode, tail), argv=argv, returncode=returncode, stderr_tail=tail)
 
 
 def run_tool(args: Sequence[str], *, what: str) -> str:
@@ -142,8 +137,8 @@ def run_tool(args: Sequence[str], *, what: str) -> str:
     stderr = raw.decode("utf-8", "replace")
     if process.returncode != 0:
         tail = stderr.splitlines()[-STDERR_LINES_KEPT:]
-        raise RenderError(f"{what}: ffmpeg failed (exit code {process.returncode}): {meaningful_line(tail)}",
-                          argv=argv, returncode=process.returncode, stderr_tail=tail)
+        raise RenderError(failure(what, process.returncode, tail), argv=argv, returncode=process.returncode,
+                          stderr_tail=tail)
     return stderr
 
 
@@ -248,6 +243,23 @@ def _die_with_parent_hook() -> Callable[[], None] | None:
         return None
     pr_set_pdeathsig, sigkill = 1, int(signal.SIGKILL)
     return lambda: prctl(pr_set_pdeathsig, sigkill)
+
+
+_SIGNALLED = {"SIGKILL": "killed (out of memory, or by another program)",
+              "SIGXFSZ": "stopped at the file size limit (ulimit -f)", "SIGSEGV": "crashed (segmentation fault)",
+              "SIGTERM": "terminated by another program", "SIGABRT": "aborted"}
+
+
+def failure(what: str, returncode: int, tail: Sequence[str]) -> str:
+    """Why an ffmpeg run failed, in one line: its own error, or the signal that ended it."""
+    if returncode < 0:
+        try:
+            name = signal.Signals(-returncode).name
+        except ValueError:
+            name = f"signal {-returncode}"
+        return (f"{what}: ffmpeg was {_SIGNALLED.get(name, f'ended by {name}')} ({name}); nothing was written. Run "
+                "the command again once the cause is gone")
+    return f"{what}: ffmpeg failed (exit code {returncode}): {meaningful_line(tail)}"
 
 
 def meaningful_line(lines: Sequence[str]) -> str:

@@ -7,30 +7,18 @@ project's frame rate, so a bad timecode is reported with its line like any other
 from __future__ import annotations
 
 import difflib
-import re
 from fractions import Fraction
-from typing import Annotated, Literal, NamedTuple, Union
+from typing import Annotated, Literal, Union
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    StrictFloat,
-    StrictInt,
-    StrictStr,
-    field_validator,
-    model_validator,
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictStr, field_validator, model_validator
+
+from filmkit.project.values import (  # noqa: F401  (re-exported: the shared value types)
+    _HEX_COLOR, AUDIO_RATES, NAMED_COLORS, Color, FilePath, FrameRate, FrameSize, Gain, Number, Seconds, Size,
+    TimeValue,
 )
-
-from filmkit.paths import path_text_problem
-from filmkit.timecode import COMMON_RATES, MAX_SECONDS, parse_rate
+from filmkit.timecode import COMMON_RATES
 
 SCHEMA_VERSION = 1
-
-TimeValue = Union[StrictInt, StrictFloat, StrictStr]
-Number = Union[StrictInt, StrictFloat]
 
 # ffmpeg's xfade transitions (libavfilter/vf_xfade.c, ffmpeg 7-9); "custom" needs expressions
 # filmkit does not expose, so it is left out.
@@ -46,66 +34,6 @@ XFADE_TRANSITIONS = (
 )
 TRANSITION_TYPES = ("cut", "crossfade", "dip", *XFADE_TRANSITIONS)
 
-_HEX_COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
-NAMED_COLORS = ("black", "white", "gray", "red", "green", "blue", "yellow", "cyan", "magenta")
-AUDIO_RATES = (44100, 48000, 96000)
-
-
-class Size(NamedTuple):
-    width: int
-    height: int
-
-    def __str__(self) -> str:
-        return f"{self.width}x{self.height}"
-
-
-def _parse_size(value: object) -> Size:
-    text = str(value).strip() if isinstance(value, str) else None
-    m = re.match(r"^(\d+)\s*[xX×]\s*(\d+)$", text or "")
-    if not m:
-        raise ValueError(f"{value!r} is not a frame size; write WIDTHxHEIGHT such as 1920x1080")
-    width, height = int(m.group(1)), int(m.group(2))
-    if not (16 <= width <= 8192 and 16 <= height <= 8192):
-        raise ValueError(f"{value!r}: width and height must be 16-8192 pixels")
-    if width % 2 or height % 2:
-        raise ValueError(
-            f"{value!r}: width and height must be even (H.264 4:2:0 needs it); "
-            f"use {width - width % 2}x{height - height % 2}"
-        )
-    return Size(width, height)
-
-
-def _parse_fps(value: object) -> Fraction:
-    try:
-        return parse_rate(value)
-    except ValueError as exc:
-        raise ValueError(str(exc)) from None
-
-
-def _check_color(value: object) -> str:
-    if isinstance(value, str) and (_HEX_COLOR.match(value) or value.lower() in NAMED_COLORS):
-        return value
-    raise ValueError(
-        f"{value!r} is not a colour; use #RRGGBB (quoted, since # starts a YAML comment) "
-        f"or one of {', '.join(NAMED_COLORS)}"
-    )
-
-
-def _check_path(value: str) -> str:
-    problem = path_text_problem(value)
-    if problem is not None:
-        raise ValueError(problem)
-    return value
-
-
-FrameSize = Annotated[Size, BeforeValidator(_parse_size)]
-FrameRate = Annotated[Fraction, BeforeValidator(_parse_fps)]
-Color = Annotated[str, BeforeValidator(_check_color)]
-FilePath = Annotated[StrictStr, AfterValidator(_check_path)]  # a file's path: no NUL, names of at most 255 bytes
-Gain = Annotated[Number, Field(ge=-120, le=60)]  # dB: -120 is silence to any ear, +60 already clips
-Seconds = Annotated[Number, Field(ge=0, le=MAX_SECONDS)]
-
-
 class Strict(BaseModel):
     # No .inf or .nan anywhere (YAML writes them .inf and .nan, and 1e400 reads as inf).
     model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True, allow_inf_nan=False)
@@ -117,8 +45,8 @@ class AudioFormat(Strict):
 
 
 class Format(Strict):
-    size: FrameSize = Size(1920, 1080)
-    fps: FrameRate = Fraction(25)
+    size: FrameSize = Field(default=Size(1920, 1080), json_schema_extra={"default": "1920x1080"})
+    fps: FrameRate = Field(default=Fraction(25), json_schema_extra={"default": 25})
     audio: AudioFormat = AudioFormat()
 
 
@@ -250,7 +178,7 @@ class CardText(Strict):
     """What the closing card says in one language."""
 
     # At most a few lines on a closing card: longer texts would be set too small to read, and
-    # fitting them takes the layout seconds per frame (docs/architecture.md, the card).
+    # fitting them takes the layout seconds per frame.
     tagline: StrictStr = Field(min_length=1, max_length=200)
     hashtag: StrictStr | None = Field(default=None, max_length=100)
     url: StrictStr | None = Field(default=None, max_length=200)  # a call to action, e.g. example.org/love
@@ -268,6 +196,12 @@ def _fade(value: object) -> object:
     return value
 
 
+def _fade_schema(schema: dict[str, object]) -> None:
+    """In the JSON Schema, `fade: 0.5` is as valid as `fade: {in: 0.5, out: 0.5}`."""
+    ref = schema.pop("$ref")
+    schema["anyOf"] = [{"$ref": ref}, {"type": "number", "minimum": 0}, {"type": "string"}]
+
+
 CARD_BACKGROUND_HELP = 'a colour ("#000000", black ...), an image file (assets/bg.jpg), or `blur` (the last frame of the cut, blurred)'
 
 
@@ -275,7 +209,8 @@ class Card(Strict):
     """The closing card: tagline, hashtag, call to action and logo, per language."""
 
     duration: TimeValue = 4.0
-    fade: Annotated[Fade, BeforeValidator(_fade)] = Fade()  # in: from the cut (see transition); out: to black
+    # in: from the cut (see transition); out: to black
+    fade: Annotated[Fade, BeforeValidator(_fade)] = Field(default=Fade(), json_schema_extra=_fade_schema)
     transition: StrictStr = "crossfade"  # how the card comes in: crossfade, dip, cut, or an xfade name
     background: FilePath = "#000000"
     logo: FilePath | None = None
