@@ -116,6 +116,7 @@ INSTALL_HINT = {
 }
 
 
+@functools.lru_cache(maxsize=1 << 16)  # called for every character of every cue: 100k-cue files lint in seconds
 def script_of(char: str) -> str | None:
     """filmkit's name for the script of `char`; None for Common and Inherited characters
     (spaces, digits, punctuation, combining marks), which take the script of their neighbours."""
