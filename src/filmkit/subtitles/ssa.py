@@ -13,6 +13,7 @@ from pathlib import Path
 from filmkit.errors import SubtitleError
 from filmkit.subtitles.markup import ass_text
 from filmkit.subtitles.model import Cue, Finding, Severity
+from filmkit.subtitles.timing import is_timing_line
 from filmkit.subtitles.timing import shown as quoted
 
 _SECTION = re.compile(r"^\s*\[(.+)\]\s*$")
@@ -23,7 +24,12 @@ DEFAULT_FORMAT = ("layer", "start", "end", "style", "name", "marginl", "marginr"
 
 def is_ass(lines: list[str]) -> bool:
     """ASS and SSA files start with (or soon have) a [Script Info] or [Events] section."""
-    head = [line.strip().lower() for line in lines[:40] if line.strip()]
+    head = []
+    for line in lines[:40]:
+        if is_timing_line(line):
+            break  # a SubRip or WebVTT cue: "[Events]" below it is a cue's text
+        if line.strip():
+            head.append(line.strip().lower())
     return bool(head) and (head[0] == "[script info]" or "[events]" in head)
 
 
