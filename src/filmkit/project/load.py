@@ -8,6 +8,7 @@ line to fix.
 from __future__ import annotations
 
 import difflib
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -117,7 +118,9 @@ def read_yaml(path: Path) -> tuple[Any, Locations]:
     yaml.allow_duplicate_keys = False
     try:
         check_events(yaml, text, path)
-        node = yaml.load(text)
+        with warnings.catch_warnings():  # a reused anchor is legal YAML: no warning text on the user's terminal
+            warnings.simplefilter("ignore")
+            node = yaml.load(text)
     except DuplicateKeyError as exc:
         mark = exc.problem_mark
         first = exc.context_mark.line + 1 if exc.context_mark else None
