@@ -72,7 +72,8 @@ def _rate_help(value: object) -> str:
 def shown(value: object) -> str:
     """A value for a message, as the user wrote it, clipped when it is long."""
     text = repr(value)
-    return text if len(text) <= MAX_TEXT else f"{text[:MAX_TEXT - 12]}…{text[-8:]} ({len(text)} characters)"
+    size = len(value) if isinstance(value, str) else len(text)
+    return text if len(text) <= MAX_TEXT else f"{text[:MAX_TEXT - 12]}…{text[-8:]} ({size} characters)"
 
 
 def nominal_fps(rate: Fraction) -> int:
@@ -106,7 +107,7 @@ def _parse_time(value: object, rate: Fraction) -> int:
         raise TimecodeError(f"{value!r} is not a time; use {TIME_FORMS}")
     text = value.strip()
     if len(text) > MAX_TEXT:
-        raise TimecodeError(f"{shown(text)} ({len(text)} characters) is not a time; use {TIME_FORMS}")
+        raise TimecodeError(f"{shown(text)} is not a time; use {TIME_FORMS}")
     if m := _TIMECODE.match(text):
         return _timecode_frames(text, m, rate)
     if m := _CLOCK.match(text):
