@@ -149,3 +149,15 @@ def test_every_written_file_reads_back_to_the_same_cues(tmp_path: Path, cues: li
 def tmp_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One folder per test, not per example: Hypothesis runs many examples in one test call."""
     return tmp_path_factory.mktemp("fuzz")
+
+
+def test_mojibake_next_to_a_stray_control_character_is_repaired_as_the_cue_holds_it(tmp_path: Path) -> None:
+    """Found by benchmarks/fuzz.py: the line kept its mojibake because of a trailing U+0085, which
+    the cue's text then lost (strip), so the converted file read back repaired: not the same cue."""
+    path = tmp_path / "es.srt"
+    path.write_text("1\n00:00:01,000 --> 00:00:02,000\nQuÃ© te trae\x85\nsin preparaciÃ³n.\n", encoding="utf-8")
+    loaded = load_subtitles(path)
+    assert loaded.cues[0].text == "Qué te trae\nsin preparación."
+    again = tmp_path / "again.srt"
+    again.write_text(render_srt(loaded.cues), encoding="utf-8")
+    assert load_subtitles(again).cues[0].text == loaded.cues[0].text

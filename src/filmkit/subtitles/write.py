@@ -19,6 +19,7 @@ from filmkit.subtitles.model import Cue, Severity, SubtitleFile
 from filmkit.subtitles.timing import format_time
 
 WRITERS = (".srt", ".vtt", ".ass")
+ASS_LIMIT = Fraction(10 * 3600)  # H:MM:SS.cc
 
 
 class Shifted(tuple[Cue, ...]):
@@ -51,6 +52,11 @@ def render_ass(cues: Sequence[Cue]) -> str:
     """A plain ASS file with pysubs2's default style (filmkit's styled burn-in ASS is built in ass.py)."""
     import pysubs2
 
+    late = next((cue for cue in cues if cue.end >= ASS_LIMIT), None)
+    if late is not None:  # pysubs2 would clamp it to 9:59:59.99 without a word
+        raise SubtitleError(f"cue {late.number} (line {late.line}) ends at {format_time(late.end, 'srt')}; an ASS time "
+                            "has one digit for hours (H:MM:SS.cc), so cues must end before 10:00:00. Write SRT or "
+                            "WebVTT instead, or fix the time")
     document = pysubs2.SSAFile()
     for cue in cues:
         document.append(pysubs2.SSAEvent(start=_millis(cue.start), end=_millis(cue.end), text=ass_literal(cue.text)))
@@ -166,7 +172,9 @@ def refuse_lost_text(loaded: SubtitleFile, action: str) -> None:
 
 
 def _millis(seconds: Fraction) -> int:
-    return max(0, int(seconds * 1000))
+    """Milliseconds floored to the centisecond, all ASS holds: floored like the SRT and WebVTT
+    times (pysubs2 would round 28.209 s up to 28.21)."""
+    return max(0, int(seconds * 100) * 10)
 
 
 def _write(path: Path, text: str) -> None:
