@@ -12,8 +12,6 @@ from __future__ import annotations
 import os
 import random
 import shutil
-import signal
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -34,6 +32,8 @@ ROLES = {  # role -> (suffix of the file, how the project names it)
 KINDS = ("good", "text", "noise", "empty", "video", "sound", "picture", "huge", "cut-short", "fifo", "loop", "folder",
          "missing")
 SRT = "1\n00:00:00,100 --> 00:00:00,500\nHello.\n"
+
+pytestmark = pytest.mark.usefixtures("never_hangs")
 
 
 @pytest.fixture(scope="module")
@@ -96,19 +96,6 @@ card:
   fade: 0.2{card}
   text: {{en: {{tagline: Hello}}}}
 """)
-
-
-@pytest.fixture(autouse=True)
-def never_hangs() -> Iterator[None]:
-    """A FIFO opened by mistake would block forever: fail the test after a minute instead."""
-    def stop(_signum: int, _frame: object) -> None:
-        raise TimeoutError("check or render blocked (a FIFO opened?)")
-
-    previous = signal.signal(signal.SIGALRM, stop)
-    signal.alarm(60)
-    yield
-    signal.alarm(0)
-    signal.signal(signal.SIGALRM, previous)
 
 
 @pytest.mark.parametrize("kind", KINDS)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -82,13 +82,12 @@ def base(tmp_path_factory: pytest.TempPathFactory, clips: dict[str, Path]) -> di
     }
 
 
-def paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+def paths(node: Any, prefix: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
     """Every key path of plain data, containers included."""
-    found = [prefix] if prefix else []
-    items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
-    for key, value in items:
-        found.extend(paths(value, (*prefix, key)))
-    return found
+    children = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+    for key, value in children:
+        yield (*prefix, key)
+        yield from paths(value, (*prefix, key))
 
 
 @st.composite
@@ -99,7 +98,7 @@ def mutated(draw: st.DrawFn, base: dict[str, Any]) -> str:
     data = copy.deepcopy(base)
     hostile = data.pop("hostile")
     for _ in range(draw(st.integers(1, 3))):
-        where = draw(st.sampled_from(paths(data)))
+        where = draw(st.sampled_from(list(paths(data))))
         parent = data
         for key in where[:-1]:
             parent = parent[key]

@@ -6,9 +6,7 @@ and symbolic link loops are made at run time.
 from __future__ import annotations
 
 import os
-import signal
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,17 +16,7 @@ from conftest import write_project
 HEAD = 'filmkit: 1\ntitle: Hostile\nformat: {{size: 320x180, fps: 25}}\nmedia: {{red: "{red}"}}\n'
 CUT = "cut: [{media: red, in: 0, out: 1}]\n"
 
-
-@pytest.fixture(autouse=True)
-def never_hangs() -> Iterator[None]:
-    def stop(_signum: int, _frame: object) -> None:
-        raise TimeoutError("blocked: a FIFO was opened?")
-
-    previous = signal.signal(signal.SIGALRM, stop)
-    signal.alarm(60)
-    yield
-    signal.alarm(0)
-    signal.signal(signal.SIGALRM, previous)
+pytestmark = pytest.mark.usefixtures("never_hangs")
 
 
 def refused(result, *expected: str) -> None:  # type: ignore[no-untyped-def]
