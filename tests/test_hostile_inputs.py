@@ -155,3 +155,18 @@ def test_a_100k_cue_file_lints_in_seconds(tmp_path: Path) -> None:
     findings = lint(loaded, lang="en") + lint_glyphs(loaded, "en")
     assert len(loaded.cues) == 100_000 and len(findings) == 100_000  # one reading-speed warning each
     assert time.monotonic() - started < 20  # 38 s before; ~6 s on 2 busy cores
+
+
+def test_long_words_are_text_and_long_titles_make_names_that_fit(run_cli, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                                 clips: dict[str, Path]) -> None:
+    """A 300-letter word is no number (only digits are); a 400-byte title's slug is cut to 100
+    bytes, so check and render agree on a name the file system holds."""
+    edit = write_project(tmp_path, HEAD.format(red=clips["red"]).replace("Hostile", "é" * 200)
+                         + "cut: [{media: red, in: 0, out: 0.2}]\nexports: {platforms: [youtube-1080p], languages: [en]}\n")
+    assert run_cli("check", str(edit)).exit_code == 0
+    result = run_cli("render", str(edit))
+    assert result.exit_code == 0, result
+    made = next((tmp_path / "out").glob("*.mp4"))
+    assert made.name == "é" * 50 + ".mp4"
+    edit.write_text(edit.read_text(encoding="utf-8").replace("é" * 200, "a" * 300), encoding="utf-8")
+    assert run_cli("check", str(edit)).exit_code == 0

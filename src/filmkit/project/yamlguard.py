@@ -22,7 +22,8 @@ MAX_DEPTH = 64  # nested mappings and lists; a project nests 5 deep
 MAX_VALUES = 200_000  # keys, values and items, aliases counted as what they expand to
 MAX_DIGITS = 30  # a plain number longer than this is no time, size or gain
 CORE_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "map", "seq"))
-_NUMBER = re.compile(r"^[-+]?(?:0[xob])?[0-9a-fA-F_]+(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?$")
+_NUMBER = re.compile(r"^[-+]?(?:0x[0-9a-fA-F_]+|0o[0-7_]+|0b[01_]+|[0-9][0-9_]*(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?"
+                     r"|\.[0-9_]+(?:[eE][-+]?[0-9]+)?)$")
 
 
 def check_size(path: Path, size: int) -> None:

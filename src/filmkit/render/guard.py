@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from filmkit.errors import OutputError
-from filmkit.paths import resolved
+from filmkit.paths import path_text_problem, resolved
 from filmkit.project import LoadedProject
 
 FIX = "Choose another output (-o), or change `exports: path`"
@@ -66,7 +66,11 @@ def _resolved(path: Path) -> Path:
 
 def check_target(target: Path, loaded: LoadedProject, inputs: dict[Path, str], *, explicit: bool,
                  what: str = "the output") -> None:
-    """Refuse `target` if it is an input, or (unless typed by the user) outside the project folder."""
+    """Refuse `target` if it is an input, or (unless typed by the user) outside the project folder,
+    or a name no file system holds (over 255 bytes once the placeholders are filled in)."""
+    problem = path_text_problem(str(target))
+    if problem is not None:
+        raise OutputError(f"{what} cannot be written: {problem}. {FIX}")
     resolved = _resolved(target)
     role = inputs.get(resolved)
     if role is not None:

@@ -252,4 +252,6 @@ def slugify(title: str) -> str:
     """A file-name-safe form of a title that keeps non-Latin letters readable."""
     text = unicodedata.normalize("NFKC", title).strip().lower()
     text = re.sub(r"[^\w]+", "-", text, flags=re.UNICODE).strip("-_")
+    # At most 100 bytes, so that the name with its language, platform and suffix fits in 255.
+    text = text.encode("utf-8")[:100].decode("utf-8", "ignore").strip("-_")
     return text or "film"
