@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import tempfile
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -198,3 +199,16 @@ def make_tinted_counter_clip(path: Path, *, frames: int, rate: str = "25", size:
     ffmpeg("-f", "lavfi", "-i", source, "-frames:v", str(frames), "-c:v", "libx264", "-qp", "0",
            "-preset", "ultrafast", "-pix_fmt", "yuv444p", str(path))
     return path
+
+
+@pytest.fixture()
+def never_hangs() -> Iterator[None]:
+    """A FIFO opened by mistake would block forever: fail the test after a minute instead."""
+    def stop(_signum: int, _frame: object) -> None:
+        raise TimeoutError("blocked for a minute (a FIFO opened?)")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(60)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, previous)

@@ -125,3 +125,31 @@ def test_render_o_outside_the_project_is_the_users_choice(run_cli, tmp_path: Pat
     result = run_cli("render", str(edit), "--lang", "en", "-o", str(target))
     assert result.exit_code == 0, result.stderr
     assert target.is_file()
+
+
+@pytest.mark.parametrize(("command", "target", "expected"), [
+    (["subs", "proof", "{edit}", "--lang", "en"], "subs/fr.srt", "the proof sheet would overwrite the fr subtitle file"),
+    (["subs", "proof", "{edit}", "--lang", "en"], "edit.yaml", "the proof sheet would overwrite the project file"),
+    (["card", "{edit}", "--lang", "en"], "assets/still.png", "the card preview would overwrite the card's logo"),
+    (["card", "{edit}", "--lang", "fr"], "presets/tiny.yaml", "the card preview would overwrite a preset file"),
+])
+def test_proof_sheets_and_card_previews_never_land_on_an_input(run_cli, tmp_path: Path, clip: Path,  # type: ignore[no-untyped-def]
+                                                               command: list[str], target: str, expected: str) -> None:
+    edit = project(tmp_path, clip, "out/{platform}_{lang}.mp4")
+    before = snapshot(tmp_path)
+    result = run_cli(*[part.format(edit=edit) for part in command], "-o", str(tmp_path / target))
+    assert result.exit_code == 2, result
+    assert expected in result.stderr and "Traceback" not in result.stderr, result.stderr
+    assert snapshot(tmp_path) == before
+
+
+def test_the_manifest_lock_and_hash_cache_never_land_on_an_input(run_cli, tmp_path: Path, clip: Path) -> None:  # type: ignore[no-untyped-def]
+    # Outputs in the project folder itself put manifest.json there: here that is the project file.
+    edit = project(tmp_path, clip, "{platform}_{lang}.mp4")
+    edit = edit.rename(tmp_path / "manifest.json")
+    before = snapshot(tmp_path)
+    for command in ("check", "export"):
+        result = run_cli(command, str(edit))
+        assert result.exit_code == 2, result
+        assert "the manifest would overwrite the project file" in result.stderr, result.stderr
+    assert snapshot(tmp_path) == before

@@ -19,6 +19,12 @@ _CLOCK = re.compile(r"^(?:(\d{1,2}):)?(\d{1,2}):(\d{2})(?:\.(\d{1,6}))?$")
 _SECONDS = re.compile(r"^\d+(?:\.\d+)?$")
 _RATE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?:/\s*(\d+)\s*)?$")
 
+# The longest time filmkit reads, and the longest film it makes: a day. Anything longer is a typo
+# (or 1e308), and would only overflow the arithmetic that follows.
+MAX_SECONDS = 24 * 3600
+
+MAX_TEXT = 40  # "00:00:01:00", "4.5", "30000/1001": longer text is no time or rate (and 4,300 digits break int())
+
 TIME_FORMS = (
     '"HH:MM:SS:FF" (frames at the project fps), "HH:MM:SS.mmm", '
     "or a number of seconds such as 4.5"
@@ -39,7 +45,7 @@ def parse_rate(value: object) -> Fraction:
         if not math.isfinite(value):  # YAML .inf / .nan, or 1e400
             raise TimecodeError(_rate_help(value))
         rate = _snap_ntsc(Fraction(str(value)))
-    elif isinstance(value, str) and (m := _RATE.match(value)):
+    elif isinstance(value, str) and len(value) <= MAX_TEXT and (m := _RATE.match(value)):
         num = Fraction(m.group(1))
         if m.group(2) is not None and int(m.group(2)) == 0:  # "25/0" would divide by zero
             raise TimecodeError(_rate_help(value))
@@ -60,7 +66,14 @@ def _snap_ntsc(rate: Fraction) -> Fraction:
 
 
 def _rate_help(value: object) -> str:
-    return f"{value!r} is not a frame rate; use a number or a ratio such as {', '.join(COMMON_RATES)}"
+    return f"{shown(value)} is not a frame rate; use a number or a ratio such as {', '.join(COMMON_RATES)}"
+
+
+def shown(value: object) -> str:
+    """A value for a message, as the user wrote it, clipped when it is long."""
+    text = repr(value)
+    size = len(value) if isinstance(value, str) else len(text)
+    return text if len(text) <= MAX_TEXT else f"{text[:MAX_TEXT - 12]}…{text[-8:]} ({size} characters)"
 
 
 def nominal_fps(rate: Fraction) -> int:
@@ -69,11 +82,19 @@ def nominal_fps(rate: Fraction) -> int:
 
 
 def parse_time(value: object, rate: Fraction) -> int:
-    """Read a time value as an integer frame count at `rate`.
+    """Read a time value as an integer frame count at `rate`, at most MAX_SECONDS.
 
     Timecodes name a frame exactly; clock times and seconds are rounded to the nearest
     frame (a time between two frames can only mean one of them).
     """
+    frames = _parse_time(value, rate)
+    if frames > MAX_SECONDS * rate:
+        raise TimecodeError(f"{shown(value)} is more than 24 hours; filmkit reads times of up to 24:00:00 (films and "
+                            "sources of at most a day). Fix the value")
+    return frames
+
+
+def _parse_time(value: object, rate: Fraction) -> int:
     if isinstance(value, bool) or value is None:
         raise TimecodeError(f"{value!r} is not a time; use {TIME_FORMS}")
     if isinstance(value, (int, float)):
@@ -85,6 +106,8 @@ def parse_time(value: object, rate: Fraction) -> int:
     if not isinstance(value, str):
         raise TimecodeError(f"{value!r} is not a time; use {TIME_FORMS}")
     text = value.strip()
+    if len(text) > MAX_TEXT:
+        raise TimecodeError(f"{shown(text)} is not a time; use {TIME_FORMS}")
     if m := _TIMECODE.match(text):
         return _timecode_frames(text, m, rate)
     if m := _CLOCK.match(text):

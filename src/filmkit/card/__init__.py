@@ -31,14 +31,12 @@ Everything is pure except `save_png` and the ffmpeg fallback.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from filmkit.card.canvas import (Mark, background_canvas, composite, is_flat_colour, open_image, pillow_mask,
-                                 resolve_path, soft_shadow)
+from filmkit.card.canvas import (Mark, background_canvas, composite, image_header_size, is_flat_colour, open_image,
+                                 pillow_mask, resolve_path, soft_shadow)
 from filmkit.card.column import CardText
 from filmkit.card.fallback import libass_masks
 from filmkit.card.frame import Frame, default_safe_area, safe_box
@@ -47,6 +45,7 @@ from filmkit.card.linebreak import thai_clusters
 from filmkit.card.model import (Aspect, Box, CardContent, CardLayout, PlacedImage, PlacedRule, PlacedText,
                                 aspect_class, parse_color)
 from filmkit.card.typeset import Typesetter, choose_styles
+from filmkit.atomic import cannot_write, write_atomic
 from filmkit.errors import FilmkitError, OutputError
 from filmkit.platform.safearea import SafeArea  # shared with the subtitles; re-exported for the card's callers
 
@@ -89,7 +88,7 @@ def card_text_box(contents: Sequence[CardContent], width: int, height: int, *, l
                   color: str = "#FFFFFF", accent: str | None = None, font: str | None = None,
                   project_dir: Path | None = None, safe_area: SafeArea | None = None) -> Box:
     """The bounding box of everything `draw_card` draws with these arguments (text, logo, rules)."""
-    logo_size = open_image(resolve_path(logo, project_dir), "logo").size if logo is not None else None
+    logo_size = image_header_size(resolve_path(logo, project_dir), "logo") if logo is not None else None
     return layout_card(contents, width, height, logo_size=logo_size, color=color, accent=accent, font=font,
                        project_dir=project_dir, safe_area=safe_area).box
 
@@ -112,7 +111,7 @@ def draw_card(contents: Sequence[CardContent], width: int, height: int, *,
     if isinstance(background, Path):
         background = resolve_path(background, project_dir)
     canvas = background_canvas(background, width, height, project_dir)
-    logo_image = open_image(resolve_path(logo, project_dir), "logo") if logo is not None else None
+    logo_image = open_image(resolve_path(logo, project_dir), "logo", (width, height)) if logo is not None else None
     layout = layout_card(contents, width, height, logo_size=logo_image.size if logo_image else None,
                          color=color, accent=accent, font=font, project_dir=project_dir, safe_area=safe_area)
     marks = _marks(layout)
@@ -129,25 +128,14 @@ def draw_card(contents: Sequence[CardContent], width: int, height: int, *,
 
 def save_png(image: PILImage.Image, path: Path) -> Path:
     """Write `image` to `path` atomically: a temporary file beside it, then os.replace."""
-    path = Path(path)
+    import io
+
+    data = io.BytesIO()
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle = tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.stem}.", suffix=".png.part",
-                                             delete=False)
+        image.save(data, format="PNG")
     except OSError as exc:
-        raise OutputError(f"{path}: cannot write the card there ({exc.strerror or exc}); "
-                          "choose a folder you can write to") from None
-    temp = Path(handle.name)
-    try:
-        with handle:
-            image.save(handle, format="PNG")
-        os.replace(temp, path)
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot write the card ({exc.strerror or exc}); "
-                          "check the free space and permissions of that folder") from None
-    finally:
-        temp.unlink(missing_ok=True)
-    return path
+        raise OutputError(cannot_write(Path(path), exc, "the card")) from None
+    return write_atomic(Path(path), data.getvalue(), what="the card")
 
 
 def _marks(layout: CardLayout) -> list[Mark]:

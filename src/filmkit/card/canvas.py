@@ -14,6 +14,7 @@ from filmkit.card.model import RGBA, Box, PlacedText, parse_color
 from filmkit.card.typeset import load_font
 from filmkit.text.measure import shaping_options
 from filmkit.errors import FilmkitError, MediaError
+from filmkit.media.images import image_size, open_picture
 
 if TYPE_CHECKING:
     from PIL import Image as PILImage
@@ -42,7 +43,8 @@ def background_canvas(background: str | Path | None, width: int, height: int,
                 return background_canvas(resolve_path(Path(background), project_dir), width, height)
             raise
         return Image.new("RGBA", (width, height), rgba)
-    image = ImageOps.exif_transpose(open_image(Path(background), "background")).convert("RGB")
+    side = max(width, height)  # either way round: the picture may be turned by its EXIF orientation
+    image = ImageOps.exif_transpose(open_image(Path(background), "background", (side, side))).convert("RGB")
     cover = ImageOps.fit(image, (width, height), method=Image.Resampling.LANCZOS, centering=(0.5, 0.5))
     darker = Image.blend(cover, Image.new("RGB", cover.size, (0, 0, 0)), DARKEN)
     return darker.convert("RGBA")
@@ -76,26 +78,25 @@ def soft_shadow(canvas: PILImage.Image, box: Box, marks: list[Mark]) -> None:
     composite(canvas, halo, (0, 0, 0, 255), (left, top))
 
 
-def open_image(path: Path, what: str, key: str | None = None) -> PILImage.Image:
-    """A logo or background image, fully read; MediaError naming the file and the fix.
+def open_image(path: Path, what: str, shown: tuple[int, int] | None = None, key: str | None = None) -> PILImage.Image:
+    """A logo or background image, decoded at no less than the `shown` size (bounded memory, see
+    media.images); MediaError naming the file and the fix.
 
     `key` names the setting in messages (default: the card's `logo` or `background`; an overlay's
     image gives its own, e.g. overlays[0].image).
     """
-    from PIL import Image, UnidentifiedImageError
-
     key = key or ("card.logo" if what == "logo" else "card.background")
     setting = key.rsplit(".", 1)[-1]
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():
         remove = f"remove `{setting}:` from the card" if key.startswith("card.") else "remove the overlay"
         raise MediaError(f"{key}: {path} does not exist. Check the path (relative to the project file), or {remove}")
-    try:
-        with Image.open(path) as image:
-            image.load()
-            return image.copy()
-    except (UnidentifiedImageError, OSError, ValueError) as exc:
-        raise MediaError(f"{key}: {path} is not a readable image ({exc}). Export it again as PNG "
-                         f"(with transparency for a logo) or JPEG, and point `{setting}:` at it") from None
+    return open_picture(path, key, shown)
+
+
+def image_header_size(path: Path, what: str) -> tuple[int, int]:
+    """A logo's size without decoding it (the layout needs only its proportions)."""
+    key = "card.logo" if what == "logo" else "card.background"
+    return image_size(path, key) or open_image(path, what).size
 
 
 def resolve_path(path: Path, project_dir: Path | None) -> Path:

@@ -15,6 +15,7 @@ import click
 
 from filmkit.cli import check, info, interchange, render, review, subs  # noqa: F401  (each registers its commands)
 from filmkit.cli.app import cli
+from filmkit.atomic import environment_failure
 from filmkit.errors import ExitStatus, FilmkitError, Interrupted, Reported
 
 __all__ = ["cli", "main"]
@@ -48,6 +49,17 @@ def main(argv: list[str] | None = None) -> NoReturn:
             raise
         _report(Interrupted("interrupted"))
         status = ExitStatus.INTERRUPTED
+    except OSError as exc:  # the environment: a full disk or /tmp, a folder that vanished
+        if debug:
+            raise
+        click.echo(f"filmkit: error: {environment_failure(exc)}", err=True)
+        status = ExitStatus.RENDER_FAILED
+    except Exception as exc:  # noqa: BLE001 - the one boundary: a bug is reported in one paragraph too
+        if debug:
+            raise
+        click.echo(f"filmkit: internal error: {type(exc).__name__}: {str(exc)[:300]}. This is a bug in filmkit; "
+                   "please report it with the command and what `filmkit --debug ...` prints", err=True)
+        status = ExitStatus.RENDER_FAILED
     finally:
         signal.signal(signal.SIGTERM, previous)
     sys.exit(int(status))

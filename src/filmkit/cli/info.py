@@ -71,6 +71,14 @@ def init(folder: Path, title: str | None) -> None:
 
 
 @cli.command()
+def schema() -> None:
+    """Print the JSON Schema of the edit-decision file (schema 1), for editors' YAML support."""
+    from filmkit.project.jsonschema import schema_text
+
+    click.echo(schema_text(), nl=False)
+
+
+@cli.command()
 @click.argument("storyboard_file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--force", is_flag=True, help="Regenerate clips that already exist.")
 def storyboard(storyboard_file: Path, force: bool) -> None:

@@ -153,12 +153,14 @@ def subs_shift(file: Path, by: str, output: Path | None, lang: str | None, encod
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="PNG to write (default: out/<title>_<lang>_proof.png).")
 def subs_proof(project_file: Path, lang: str, output: Path | None) -> None:
     """A contact sheet: one real frame per cue with the subtitle burned in, timecode and cue number."""
+    from filmkit.render.guard import check_single_output
     from filmkit.render.plan import plan_render
     from filmkit.tools.proof import make_proof_sheet
 
     plan = plan_render(project_file, lang=lang)
-    target = output or plan.output.with_name(f"{plan.output.stem}_proof.png")
-    made = make_proof_sheet(plan, target.absolute())
+    target = check_single_output(output or plan.output.with_name(f"{plan.output.stem}_proof.png"), plan.loaded,
+                                 plan.media, explicit=output is not None, what="the proof sheet")
+    made = make_proof_sheet(plan, target)
     click.echo(f"Wrote {made} ({len(plan.tracks[0].cues)} cues)", err=True)
 
 

@@ -19,7 +19,8 @@ from fractions import Fraction
 from pathlib import Path
 
 from filmkit import __version__
-from filmkit.errors import FilmkitError, Interrupted
+from filmkit.atomic import environment_failure, sweep
+from filmkit.errors import FilmkitError, Interrupted, OutputError
 from filmkit.export.manifest import (Entry, HashCache, Manifest, canonical, export_lock, loudness_fields, sha256_file,
                                      sha256_text)
 from filmkit.export.matrix import ExportPlan, Output, is_vertical, output_inputs
@@ -94,6 +95,8 @@ def run_export(
     manifest and moving files into place stay here."""
     notify = on_event or (lambda _event: None)
     with export_lock(plan.folder):
+        for folder in {plan.folder, *(output.path.parent for output in plan.outputs)}:
+            sweep(folder)  # temporaries of a killed export (films, posters, captions), even when all is up to date
         manifest = Manifest.read(plan.folder)
         hashes = HashCache(plan.folder)
         inputs = {output.path: output_inputs(plan, output, hashes) for output in plan.outputs}
@@ -123,7 +126,13 @@ def run_export(
             results[result.output.path] = result
         from filmkit.export.review import record_run_and_review
 
-        record_run_and_review(plan, manifest, results.values())
+        try:
+            record_run_and_review(plan, manifest, results.values())
+        except OutputError:
+            # When jobs already failed (a full disk, say), their failures are the news and the exit
+            # status; a page that cannot be written then is not raised over them.
+            if not any(result.outcome is Outcome.FAILED for result in results.values()):
+                raise
     return [results[output.path] for output in plan.outputs]
 
 
@@ -185,9 +194,9 @@ def _run_job(plan: ExportPlan, job: Job, manifest: Manifest, inputs: dict[Path, 
         rendered = {result.output: result.info for result in render_all(render_plan, on_progress=progress, preset=preset)}
     except Interrupted:
         raise
-    except FilmkitError as exc:
+    except (FilmkitError, OSError) as exc:  # OSError: the environment (a full /tmp), not this job's inputs
         elapsed = time.perf_counter() - started
-        return [OutputResult(output, Outcome.FAILED, exc.message, elapsed) for output in job.outputs]
+        return [OutputResult(output, Outcome.FAILED, _reason(exc), elapsed) for output in job.outputs]
     results = []
     for output in job.outputs:
         try:
@@ -195,9 +204,13 @@ def _run_job(plan: ExportPlan, job: Job, manifest: Manifest, inputs: dict[Path, 
             entry.worker, entry.seconds = socket.gethostname(), round(time.perf_counter() - started, 2)
             manifest.record(entry)
             results.append(OutputResult(output, Outcome.RENDERED, seconds=time.perf_counter() - started))
-        except FilmkitError as exc:
-            results.append(OutputResult(output, Outcome.FAILED, exc.message, time.perf_counter() - started))
+        except (FilmkitError, OSError) as exc:
+            results.append(OutputResult(output, Outcome.FAILED, _reason(exc), time.perf_counter() - started))
     return results
+
+
+def _reason(exc: Exception) -> str:
+    return exc.message if isinstance(exc, FilmkitError) else environment_failure(exc)  # type: ignore[arg-type]
 
 
 def _finish_output(plan: ExportPlan, output: Output, inputs: dict[str, str], tracks: tuple[LanguageTrack, ...],

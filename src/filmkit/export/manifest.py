@@ -23,7 +23,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from filmkit.errors import FilmkitError
+from filmkit.atomic import cannot_write, write_atomic
+from filmkit.errors import FilmkitError, OutputError
 from filmkit.media.loudness import Loudness
 
 MANIFEST_NAME = "manifest.json"
@@ -138,14 +139,7 @@ class Manifest:
             data["failed"] = [asdict(self.failures[key]) for key in sorted(self.failures)]
         if self.last_run:
             data["last_run"] = self.last_run
-        write_atomic(self.path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
-
-
-def write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    temp.write_text(text, encoding="utf-8")
-    os.replace(temp, path)
+        write_atomic(self.path, json.dumps(data, ensure_ascii=False, indent=2) + "\n", what="the manifest")
 
 
 def sha256_file(path: Path) -> str:
@@ -200,27 +194,33 @@ class HashCache:
 
     def save(self) -> None:
         with self._lock:
-            write_atomic(self.path, json.dumps(self._known, indent=0, sort_keys=True))
+            write_atomic(self.path, json.dumps(self._known, indent=0, sort_keys=True), what="the hash cache")
 
 
 @contextlib.contextmanager
 def export_lock(folder: Path) -> Iterator[None]:
-    """Hold the folder's export lock, or fail at once naming who holds it."""
-    folder.mkdir(parents=True, exist_ok=True)
+    """Hold the folder's export lock, or fail at once naming who holds it (OutputError when the
+    folder cannot be written: a read-only folder, a full disk)."""
     path = folder / LOCK_NAME
-    handle = path.open("a+", encoding="utf-8")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle = path.open("a+b", buffering=0)  # unbuffered: a full disk fails the write, never the close
+    except OSError as exc:
+        raise OutputError(cannot_write(path, exc, "the export lock")) from None
     try:
         if not _try_lock(handle):
             handle.seek(0)
-            holder = handle.read().strip() or "another process"
+            holder = handle.read().decode("utf-8", "replace").strip() or "another process"
             raise ExportLocked(
                 f"{folder}: another filmkit export ({holder}) is writing these outputs right now. "
                 "Wait for it to finish (or stop it), then run the export again; nothing was changed"
             )
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"pid {os.getpid()}")
-        handle.flush()
+        try:
+            handle.seek(0)
+            handle.truncate()
+            handle.write(f"pid {os.getpid()}".encode())
+        except OSError as exc:
+            raise OutputError(cannot_write(path, exc, "the export lock")) from None
         yield
     finally:
         _unlock(handle)

@@ -15,16 +15,17 @@ from pathlib import Path
 
 from filmkit import __version__
 from filmkit.errors import FilmkitError, OutputError, Problem, ProjectError
-from filmkit.export.manifest import HashCache, canonical, sha256_text
+from filmkit.export.manifest import CACHE_NAME, LOCK_NAME, MANIFEST_NAME, HashCache, canonical, sha256_text
 from filmkit.media.probe import MediaInfo
 from filmkit.platform.preset import Preset
 from filmkit.platform.presets import load_preset
 from filmkit.project import LoadedProject, Timeline
 from filmkit.render.extras import poster_frame
-from filmkit.render.guard import check_beside, project_inputs, same_file_key
+from filmkit.render.guard import check_beside, check_target, project_inputs, same_file_key
 from filmkit.render.overlays import check_overlay_texts
 from filmkit.render.plan import card_languages, load_and_check, slugify, version_tracks
-from filmkit.render.settings import limit_problems
+from filmkit.render.inputs import card_problems
+from filmkit.render.settings import limit_problems, picture_for, text_safe_area
 from filmkit.render.tracks import LanguageTrack, parse_langs
 
 
@@ -87,6 +88,11 @@ def plan_export(project_file: Path, langs: Sequence[str] = (), platforms: Sequen
             problems.extend(exc.problems)
         except FilmkitError as exc:
             problems.append(loaded.locations.problem(("exports", "languages", exports.languages.index(lang)), exc.message))
+    if not problems:  # the card of every version laid out at its platform's frame, as the render will draw it
+        versions = [parse_langs(lang) for lang in chosen_langs]
+        for preset in presets.values():
+            picture = picture_for(preset)
+            problems.extend(card_problems(loaded, versions, picture.width, picture.height, text_safe_area(preset)))
     try:
         poster_frame(loaded, timeline)  # a poster time outside the film is refused here, not after rendering
     except ProjectError as exc:
@@ -135,6 +141,12 @@ def _check_targets(loaded: LoadedProject, media: dict[Path, MediaInfo], outputs:
     for output in outputs:
         try:
             check_beside(output.path, parse_langs(output.lang), loaded, inputs, explicit=False)
+        except OutputError as exc:
+            problems.append(loaded.locations.problem(("exports", "path"), exc.message))
+    folder = Path(os.path.commonpath([output.path.parent for output in outputs]))
+    for name, what in ((MANIFEST_NAME, "the manifest"), (LOCK_NAME, "the export lock"), (CACHE_NAME, "the hash cache")):
+        try:
+            check_target(folder / name, loaded, inputs, explicit=False, what=what)
         except OutputError as exc:
             problems.append(loaded.locations.problem(("exports", "path"), exc.message))
     if problems:

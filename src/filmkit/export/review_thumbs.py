@@ -20,7 +20,7 @@ from filmkit.errors import FilmkitError
 from filmkit.export.manifest import HashCache, canonical, sha256_text, write_atomic
 from filmkit.media.probe import MediaInfo
 from filmkit.project import LoadedProject, Timeline
-from filmkit.render.files import TEMP_MARK
+from filmkit.atomic import TEMP_MARK
 from filmkit.render.plan import RenderPlan, VersionPlan
 from filmkit.render.tracks import LanguageTrack
 

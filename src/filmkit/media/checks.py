@@ -49,6 +49,12 @@ def check_media(loaded: LoadedProject, timeline: Timeline, media: dict[Path, Med
             key: KeyPath = ("media", clip.media_name) if clip.media_name else ("cut", clip.index, "image")
             problems.append(loaded.locations.problem(key, f"{clip.source.name} has no picture (audio only); use it as `music:` instead"))
             continue
+        if clip.kind == "image" and not info.is_image:  # ffmpeg would stop at "Option loop not found"
+            problems.append(loaded.locations.problem(("cut", clip.index, "image"), (
+                f"{clip.source.name} is a video ({info.container}), not a still picture; `image:` takes a PNG, JPEG, "
+                "WebP or GIF. To show a piece of the video, name it under `media:` and use `media:` with `in` and "
+                "`out`")))
+            continue
         if clip.kind != "media":
             continue
         available = info.duration

@@ -9,6 +9,8 @@ pipe alone would not stop it).
 from __future__ import annotations
 
 import contextlib
+import functools
+import importlib.util
 import json
 import logging
 import os
@@ -73,6 +75,9 @@ def ffmpeg_binary() -> str:
                 f"binary, or unset it to use the one bundled with filmkit"
             )
         return override
+    bundled = _bundled_binary()
+    if bundled is not None:
+        return bundled
     try:
         import imageio_ffmpeg
 
@@ -82,6 +87,22 @@ def ffmpeg_binary() -> str:
             f"no ffmpeg found ({exc}). Reinstall filmkit (it depends on imageio-ffmpeg), "
             f"or set {ENV_FFMPEG} to an ffmpeg binary"
         ) from None
+
+
+@functools.lru_cache(maxsize=1)
+def _bundled_binary() -> str | None:
+    """The ffmpeg inside the imageio-ffmpeg wheel, found without running it.
+
+    imageio-ffmpeg's own lookup runs `ffmpeg -version` to test the binary and remembers a
+    failure for the life of the process, so one killed probe made a whole export fail with "no
+    ffmpeg found". A binary that is really broken fails its first real run with ffmpeg's message.
+    """
+    spec = importlib.util.find_spec("imageio_ffmpeg")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    folder = Path(next(iter(spec.submodule_search_locations))) / "binaries"
+    found = sorted(path for path in folder.glob("ffmpeg*") if path.is_file() and os.access(path, os.X_OK))
+    return str(found[0]) if found else None
 
 
 def run_ffmpeg(
@@ -107,12 +128,7 @@ def run_ffmpeg(
         reader.join(timeout=5)
     if returncode != 0:
         tail = list(stderr_tail)
-        raise RenderError(
-            f"{what}: ffmpeg failed (exit code {returncode}): {meaningful_line(tail)}",
-            argv=argv,
-            returncode=returncode,
-            stderr_tail=tail,
-        )
+        raise RenderError(failure(what, returncode, tail), argv=argv, returncode=returncode, stderr_tail=tail)
 
 
 def run_tool(args: Sequence[str], *, what: str) -> str:
@@ -126,8 +142,8 @@ def run_tool(args: Sequence[str], *, what: str) -> str:
     stderr = raw.decode("utf-8", "replace")
     if process.returncode != 0:
         tail = stderr.splitlines()[-STDERR_LINES_KEPT:]
-        raise RenderError(f"{what}: ffmpeg failed (exit code {process.returncode}): {meaningful_line(tail)}",
-                          argv=argv, returncode=process.returncode, stderr_tail=tail)
+        raise RenderError(failure(what, process.returncode, tail), argv=argv, returncode=process.returncode,
+                          stderr_tail=tail)
     return stderr
 
 
@@ -285,6 +301,23 @@ def _die_with_parent_hook() -> Callable[[], None] | None:
         return None
     pr_set_pdeathsig, sigkill = 1, int(signal.SIGKILL)
     return lambda: prctl(pr_set_pdeathsig, sigkill)
+
+
+_SIGNALLED = {"SIGKILL": "killed (out of memory, or by another program)",
+              "SIGXFSZ": "stopped at the file size limit (ulimit -f)", "SIGSEGV": "crashed (segmentation fault)",
+              "SIGTERM": "terminated by another program", "SIGABRT": "aborted"}
+
+
+def failure(what: str, returncode: int, tail: Sequence[str]) -> str:
+    """Why an ffmpeg run failed, in one line: its own error, or the signal that ended it."""
+    if returncode < 0:
+        try:
+            name = signal.Signals(-returncode).name
+        except ValueError:
+            name = f"signal {-returncode}"
+        return (f"{what}: ffmpeg was {_SIGNALLED.get(name, f'ended by {name}')} ({name}); nothing was written. Run "
+                "the command again once the cause is gone")
+    return f"{what}: ffmpeg failed (exit code {returncode}): {meaningful_line(tail)}"
 
 
 def meaningful_line(lines: Sequence[str]) -> str:

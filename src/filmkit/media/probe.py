@@ -12,6 +12,8 @@ from fractions import Fraction
 from pathlib import Path
 
 from filmkit.errors import MediaError
+from filmkit.media.images import image_size
+from filmkit.paths import not_a_file
 
 IMAGE_FORMATS = ("image2", "png_pipe", "jpeg_pipe", "webp_pipe", "bmp_pipe", "tiff_pipe", "gif")
 
@@ -72,10 +74,14 @@ def probe(path: Path) -> MediaInfo:
     import av
 
     path = Path(path)
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         raise MediaError(f"{path}: file not found. Check the path and its spelling (paths in a project file are relative to that file)")
     if path.is_dir():
         raise MediaError(f"{path}: is a folder, not a media file; give the path of a file inside it")
+    problem = not_a_file(path)  # a FIFO or device would block PyAV (and ffmpeg) forever
+    if problem is not None:
+        raise MediaError(f"{path}: {problem}")
+    image_size(path)  # a huge picture is refused before PyAV decodes it
     try:
         container = av.open(str(path), metadata_errors="replace")
     except (av.error.FFmpegError, OSError, UnicodeDecodeError) as exc:

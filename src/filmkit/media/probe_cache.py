@@ -67,7 +67,7 @@ def _identity(path: Path) -> tuple[str | None, list[int]]:
     try:
         resolved = Path(path).resolve()
         stat = resolved.stat()
-    except OSError:
+    except (OSError, RuntimeError):  # missing, unreadable, or a symbolic link loop: no caching, probe says why
         return None, []
     if not resolved.is_file():
         return None, []

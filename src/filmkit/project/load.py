@@ -8,6 +8,7 @@ line to fix.
 from __future__ import annotations
 
 import difflib
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -15,7 +16,9 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from filmkit.errors import Problem, ProjectError
+from filmkit.paths import not_a_file, resolved
 from filmkit.project.schema import LANG_PATTERN, SCHEMA_VERSION, Project
+from filmkit.project.yamlguard import check_events, check_size
 from filmkit.timecode import TIME_FORMS
 
 KeyPath = tuple[str | int, ...]
@@ -57,7 +60,7 @@ class LoadedProject:
 
     def resolve(self, relative: str) -> Path:
         """Paths in the file are relative to the file, whatever the working directory."""
-        return (self.folder / Path(relative).expanduser()).resolve()
+        return resolved(relative, self.folder)
 
 
 def format_key_path(path: KeyPath) -> str:
@@ -108,20 +111,16 @@ def read_yaml(path: Path) -> tuple[Any, Locations]:
     from ruamel.yaml.constructor import DuplicateKeyError
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ProjectError([Problem(path, None, None, "", "file not found; check the path (it is relative to the current folder)")]) from None
-    except IsADirectoryError:
-        raise ProjectError([Problem(path, None, None, "", "is a folder; give the edit YAML file inside it")]) from None
-    except OSError as exc:
-        raise ProjectError([Problem(path, None, None, "", f"cannot be read: {exc.strerror}")]) from None
+    raw = _read(path)
     text = _decode(path, raw)
 
     yaml = YAML(typ="rt")
     yaml.allow_duplicate_keys = False
     try:
-        node = yaml.load(text)
+        check_events(yaml, text, path)
+        with warnings.catch_warnings():  # a reused anchor is legal YAML: no warning text on the user's terminal
+            warnings.simplefilter("ignore")
+            node = yaml.load(text)
     except DuplicateKeyError as exc:
         mark = exc.problem_mark
         first = exc.context_mark.line + 1 if exc.context_mark else None
@@ -143,6 +142,22 @@ def read_yaml(path: Path) -> tuple[Any, Locations]:
 
     locations = Locations(path)
     return _plain(node, (), locations.positions, locations.comments), locations
+
+
+def _read(path: Path) -> bytes:
+    """The file's bytes; a FIFO, device or folder is refused from its os.stat, never opened."""
+    if not path.exists() and not path.is_symlink():
+        raise ProjectError([Problem(path, None, None, "", "file not found; check the path (it is relative to the current folder)")])
+    problem = not_a_file(path)
+    if problem is not None:
+        if path.is_dir():
+            problem = "is a folder; give the edit YAML file inside it"
+        raise ProjectError([Problem(path, None, None, "", problem)])
+    try:
+        check_size(path, path.stat().st_size)
+        return path.read_bytes()
+    except OSError as exc:
+        raise ProjectError([Problem(path, None, None, "", f"cannot be read: {exc.strerror}")]) from None
 
 
 def _decode(path: Path, raw: bytes) -> str:
@@ -176,8 +191,7 @@ def _plain(node: Any, path: KeyPath, positions: dict[KeyPath, tuple[int, int]], 
         _end_of_line_comments(list(node.ca.items.values()), comments)
         out: dict[Any, Any] = {}
         for key, value in node.items():
-            # Keys merged in with `<<: *anchor` have no position of their own: use the mapping's.
-            line, col = node.lc.key(key) if key in node.lc.data else (node.lc.line, node.lc.col)
+            line, col = _position(node, key, node.lc.key)
             key_text = str(key)
             positions[(*path, key_text)] = (line + 1, col + 1)
             out[key_text] = _plain(value, (*path, key_text), positions, comments)
@@ -186,7 +200,7 @@ def _plain(node: Any, path: KeyPath, positions: dict[KeyPath, tuple[int, int]], 
         _end_of_line_comments(list(node.ca.items.values()), comments)
         items = []
         for index, value in enumerate(node):
-            line, col = node.lc.item(index)
+            line, col = _position(node, index, node.lc.item)
             positions[(*path, index)] = (line + 1, col + 1)
             items.append(_plain(value, (*path, index), positions, comments))
         return items
@@ -199,6 +213,14 @@ def _plain(node: Any, path: KeyPath, positions: dict[KeyPath, tuple[int, int]], 
     if isinstance(node, float):
         return float(node)
     return node
+
+
+def _position(node: Any, key: Any, lookup: Any) -> tuple[int, int]:
+    """Where a key or item starts (0-based); keys merged in with `<<: *anchor`, which have no
+    position of their own, get their mapping's."""
+    data = node.lc.data
+    found = lookup(key) if data and key in data else None
+    return found if found is not None else (node.lc.line or 0, node.lc.col or 0)
 
 
 def _end_of_line_comments(attached: Any, comments: dict[int, str]) -> None:
@@ -236,7 +258,11 @@ def _problems(exc: ValidationError, locations: Locations, root: type[BaseModel],
     problems = []
     for loc, errors in grouped.items():
         kinds = {error["type"] for error in errors}
-        if len(errors) > 1 and kinds <= _TYPE_KINDS:
+        if "finite_number" in kinds:  # .inf, .nan, or 1e400 (read as inf)
+            problems.append(locations.problem(loc, f"{_shown(errors[0].get('input'))} is not a number filmkit can use "
+                                                   "(.inf, .nan and numbers too large to hold, such as 1e400, are "
+                                                   "refused); give a finite value"))
+        elif len(errors) > 1 and kinds <= _TYPE_KINDS:
             expected = f"a time: {TIME_FORMS}" if "string_type" in kinds else "a number such as -3 or 1.5"
             problems.append(locations.problem(loc, f"{_shown(errors[0].get('input'))} is not allowed here; expected {expected}"))
         else:
@@ -286,6 +312,9 @@ def _describe(error: dict[str, Any], loc: KeyPath, root: type[BaseModel]) -> str
         return f"{value!r} is not allowed; use {expected}"
     if kind in ("value_error", "assertion_error"):
         return str(error["msg"]).removeprefix("Value error, ")
+    if kind == "string_too_long":
+        limit = error.get("ctx", {}).get("max_length", "")
+        return f"the text is {len(value)} characters long; at most {limit} are allowed here. Shorten it"
     if kind in ("too_short", "string_too_short"):
         if loc == ("cut",):
             return "must not be empty; list at least one event, e.g. `- media: NAME` with `in` and `out`, or `- color: black` with `duration`"

@@ -7,28 +7,18 @@ project's frame rate, so a bad timecode is reported with its line like any other
 from __future__ import annotations
 
 import difflib
-import re
 from fractions import Fraction
-from typing import Annotated, Literal, NamedTuple, Union
+from typing import Annotated, Literal, Union
 
-from pydantic import (
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    StrictFloat,
-    StrictInt,
-    StrictStr,
-    field_validator,
-    model_validator,
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictStr, field_validator, model_validator
+
+from filmkit.project.values import (  # noqa: F401  (re-exported: the shared value types)
+    _HEX_COLOR, AUDIO_RATES, NAMED_COLORS, Color, FilePath, FrameRate, FrameSize, Gain, Number, Seconds, Size,
+    TimeValue,
 )
-
-from filmkit.timecode import COMMON_RATES, parse_rate
+from filmkit.timecode import COMMON_RATES
 
 SCHEMA_VERSION = 1
-
-TimeValue = Union[StrictInt, StrictFloat, StrictStr]
-Number = Union[StrictInt, StrictFloat]
 
 # ffmpeg's xfade transitions (libavfilter/vf_xfade.c, ffmpeg 7-9); "custom" needs expressions
 # filmkit does not expose, so it is left out.
@@ -44,58 +34,9 @@ XFADE_TRANSITIONS = (
 )
 TRANSITION_TYPES = ("cut", "crossfade", "dip", *XFADE_TRANSITIONS)
 
-_HEX_COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
-NAMED_COLORS = ("black", "white", "gray", "red", "green", "blue", "yellow", "cyan", "magenta")
-AUDIO_RATES = (44100, 48000, 96000)
-
-
-class Size(NamedTuple):
-    width: int
-    height: int
-
-    def __str__(self) -> str:
-        return f"{self.width}x{self.height}"
-
-
-def _parse_size(value: object) -> Size:
-    text = str(value).strip() if isinstance(value, str) else None
-    m = re.match(r"^(\d+)\s*[xX×]\s*(\d+)$", text or "")
-    if not m:
-        raise ValueError(f"{value!r} is not a frame size; write WIDTHxHEIGHT such as 1920x1080")
-    width, height = int(m.group(1)), int(m.group(2))
-    if not (16 <= width <= 8192 and 16 <= height <= 8192):
-        raise ValueError(f"{value!r}: width and height must be 16-8192 pixels")
-    if width % 2 or height % 2:
-        raise ValueError(
-            f"{value!r}: width and height must be even (H.264 4:2:0 needs it); "
-            f"use {width - width % 2}x{height - height % 2}"
-        )
-    return Size(width, height)
-
-
-def _parse_fps(value: object) -> Fraction:
-    try:
-        return parse_rate(value)
-    except ValueError as exc:
-        raise ValueError(str(exc)) from None
-
-
-def _check_color(value: object) -> str:
-    if isinstance(value, str) and (_HEX_COLOR.match(value) or value.lower() in NAMED_COLORS):
-        return value
-    raise ValueError(
-        f"{value!r} is not a colour; use #RRGGBB (quoted, since # starts a YAML comment) "
-        f"or one of {', '.join(NAMED_COLORS)}"
-    )
-
-
-FrameSize = Annotated[Size, BeforeValidator(_parse_size)]
-FrameRate = Annotated[Fraction, BeforeValidator(_parse_fps)]
-Color = Annotated[str, BeforeValidator(_check_color)]
-
-
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+    # No .inf or .nan anywhere (YAML writes them .inf and .nan, and 1e400 reads as inf).
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True, allow_inf_nan=False)
 
 
 class AudioFormat(Strict):
@@ -104,8 +45,8 @@ class AudioFormat(Strict):
 
 
 class Format(Strict):
-    size: FrameSize = Size(1920, 1080)
-    fps: FrameRate = Fraction(25)
+    size: FrameSize = Field(default=Size(1920, 1080), json_schema_extra={"default": "1920x1080"})
+    fps: FrameRate = Field(default=Fraction(25), json_schema_extra={"default": 25})
     audio: AudioFormat = AudioFormat()
 
 
@@ -131,12 +72,12 @@ class Event(Strict):
 
     media: StrictStr | None = None
     color: Color | None = None
-    image: StrictStr | None = None
+    image: FilePath | None = None
     in_: TimeValue | None = Field(default=None, alias="in")
     out: TimeValue | None = None
     duration: TimeValue | None = None
     transition: Transition | None = None
-    gain_db: Number = 0
+    gain_db: Gain = 0
     focus: Number = Field(default=0.5, ge=0, le=1)  # horizontal centre kept when a platform crops (0 left, 1 right)
     name: StrictStr | None = None  # the event's clip name in the editing system (kept by `filmkit import`/`timeline`)
     fade_in: Number = Field(default=0, ge=0)  # seconds: this event's own sound rises from silence
@@ -203,13 +144,13 @@ def _duck(value: object) -> object:
 class Music(Strict):
     """A bed under the cut, placed on the record timeline."""
 
-    file: StrictStr
+    file: FilePath
     start: TimeValue = 0
     in_: TimeValue = Field(default=0, alias="in")
     duration: TimeValue | None = None
-    gain_db: Number = 0
-    fade_in: Number = Field(default=0, ge=0)
-    fade_out: Number = Field(default=0, ge=0)
+    gain_db: Gain = 0
+    fade_in: Seconds = 0
+    fade_out: Seconds = 0
     duck: Annotated[Duck, BeforeValidator(_duck)] | None = None  # under the cut's own sound
 
 
@@ -222,7 +163,7 @@ PRESET_NAME_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"  # a preset's name is a file name
 class SubtitleStyle(Strict):
     """How burned subtitles look; sizes are relative to the output frame."""
 
-    font: StrictStr | None = None  # a family name or a .ttf/.otf file; default: chosen per script
+    font: FilePath | None = None  # a family name or a .ttf/.otf file; default: chosen per script
     font_scale: Number = Field(default=1.0, gt=0.2, le=4)
     outline: Number = Field(default=2.5, ge=0, le=20)  # pixels at 1080 lines
     shadow: Number = Field(default=0, ge=0, le=20)
@@ -239,11 +180,11 @@ class Subtitles(Strict):
 
     # language -> file; `none` (or an empty value) declares a language shown without subtitles,
     # so a forgotten translation is still caught by `check`
-    files: dict[LangCode, StrictStr | None] = {}
-    dir: StrictStr | None = None
+    files: dict[LangCode, FilePath | None] = {}
+    dir: FilePath | None = None
     encoding: dict[LangCode, StrictStr] = {}  # per-language override of the detected encoding
     style: SubtitleStyle = SubtitleStyle()
-    limits: dict[StrictStr, dict[StrictStr, Number]] = {}  # lint limits per language (see `filmkit subs lint`)
+    limits: dict[StrictStr, dict[StrictStr, Annotated[Number, Field(ge=0, le=100_000)]]] = {}  # lint limits per language (see `filmkit subs lint`)
 
     @model_validator(mode="after")
     def _some_source(self) -> Subtitles:
@@ -255,9 +196,11 @@ class Subtitles(Strict):
 class CardText(Strict):
     """What the closing card says in one language."""
 
-    tagline: StrictStr = Field(min_length=1)
-    hashtag: StrictStr | None = None
-    url: StrictStr | None = None  # a call to action, e.g. example.org/love
+    # At most a few lines on a closing card: longer texts would be set too small to read, and
+    # fitting them takes the layout seconds per frame.
+    tagline: StrictStr = Field(min_length=1, max_length=200)
+    hashtag: StrictStr | None = Field(default=None, max_length=100)
+    url: StrictStr | None = Field(default=None, max_length=200)  # a call to action, e.g. example.org/love
 
 
 class Fade(Strict):
@@ -272,6 +215,12 @@ def _fade(value: object) -> object:
     return value
 
 
+def _fade_schema(schema: dict[str, object]) -> None:
+    """In the JSON Schema, `fade: 0.5` is as valid as `fade: {in: 0.5, out: 0.5}`."""
+    ref = schema.pop("$ref")
+    schema["anyOf"] = [{"$ref": ref}, {"type": "number", "minimum": 0}, {"type": "string"}]
+
+
 CARD_BACKGROUND_HELP = 'a colour ("#000000", black ...), an image file (assets/bg.jpg), or `blur` (the last frame of the cut, blurred)'
 
 
@@ -279,13 +228,14 @@ class Card(Strict):
     """The closing card: tagline, hashtag, call to action and logo, per language."""
 
     duration: TimeValue = 4.0
-    fade: Annotated[Fade, BeforeValidator(_fade)] = Fade()  # in: from the cut (see transition); out: to black
+    # in: from the cut (see transition); out: to black
+    fade: Annotated[Fade, BeforeValidator(_fade)] = Field(default=Fade(), json_schema_extra=_fade_schema)
     transition: StrictStr = "crossfade"  # how the card comes in: crossfade, dip, cut, or an xfade name
-    background: StrictStr = "#000000"
-    logo: StrictStr | None = None
+    background: FilePath = "#000000"
+    logo: FilePath | None = None
     color: Color = "#FFFFFF"  # text
     accent: Color | None = None  # hashtag and call to action; default: the text colour
-    font: StrictStr | None = None  # a family name or a font file; default: chosen per script, as for subtitles
+    font: FilePath | None = None  # a family name or a font file; default: chosen per script, as for subtitles
     text: dict[LangCode, CardText] = Field(min_length=1)
 
     _known_transition = field_validator("transition")(classmethod(lambda cls, value: check_transition_type(value)))
@@ -317,7 +267,7 @@ class Exports(Strict):
     platforms: list[Annotated[str, Field(pattern=PRESET_NAME_PATTERN)]] = Field(min_length=1)
     # "ru", or "en+ru" for a bilingual version (language codes only: they become file names)
     languages: list[Annotated[str, Field(pattern=VERSION_LANG_PATTERN)]] = Field(min_length=1)
-    path: StrictStr = "out/{platform}/{title_slug}_{lang}.mp4"
+    path: FilePath = "out/{platform}/{title_slug}_{lang}.mp4"
     poster: Union[Literal["card"], TimeValue] = "card"  # the poster frame: "card" or a record time
     reframe: Literal["blur", "crop", "pad"] | None = None  # default: each platform preset's own
     sidecar: bool = True  # clean UTF-8 .srt/.vtt beside outputs for platforms that take caption files
@@ -350,9 +300,9 @@ from filmkit.project.overlay import Overlay  # noqa: E402
 
 class Project(Strict):
     filmkit: Literal[1]
-    title: StrictStr = Field(min_length=1)
+    title: StrictStr = Field(min_length=1, max_length=500)
     format: Format = Format()
-    media: dict[StrictStr, StrictStr] = {}
+    media: dict[StrictStr, FilePath] = {}
     cut: list[Event] = Field(min_length=1)
     music: list[Music] = []
     subtitles: Subtitles | None = None

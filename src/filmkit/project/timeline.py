@@ -18,7 +18,8 @@ from filmkit.errors import Problem, ProjectError
 from filmkit.project.load import KeyPath, LoadedProject
 from filmkit.project.schema import Event
 from filmkit.project.track import OverlayTiming, resolve_overlays
-from filmkit.timecode import TimecodeError, format_seconds, parse_time, seconds_to_frames
+from filmkit.timecode import (MAX_SECONDS, TimecodeError, format_seconds, format_timecode, parse_time,
+                              seconds_to_frames)
 
 # How filmkit's transition names (docs/architecture.md, "Time and the timeline") map onto ffmpeg's xfade transitions.
 XFADE_NAME = {"crossfade": "fade", "dip": "fadeblack"}
@@ -153,6 +154,11 @@ def build_timeline(loaded: LoadedProject) -> Timeline:
 
     music = [_resolve_music(loaded, i, frames_of) for i in range(len(project.music))]
     card = _resolve_card(loaded, frames_of, problems) if project.card is not None else None
+    length = record + (card.frames if card else 0)
+    if length > MAX_SECONDS * fps:
+        problems.append(loaded.locations.problem(("cut",), (
+            f"the film lasts {format_timecode(length, fps)} ({format_seconds(length, fps)}); filmkit makes films of at "
+            "most 24 hours. Shorten the events")))
     overlays: tuple[OverlayTiming, ...] = ()
     if not problems:  # the film's length is known: overlays are held against it
         cut_frames = max(clip.record_end for clip in clips)

@@ -39,7 +39,9 @@ def preview_card(project_file: Path, lang: str, platform: str | None, output: Pa
     from filmkit.card import save_png
     from filmkit.platform.presets import load_preset
     from filmkit.project import load_project
+    from filmkit.render.guard import check_single_output
     from filmkit.render.plan import card_languages, load_and_check
+    from filmkit.render.inputs import card_problems
     from filmkit.render.settings import picture_for, text_safe_area
     from filmkit.render.tracks import parse_langs
 
@@ -52,9 +54,12 @@ def preview_card(project_file: Path, lang: str, platform: str | None, output: Pa
     if platform:
         preset = load_preset(platform, loaded.folder)
         picture, safe = picture_for(preset), text_safe_area(preset)
+        problems = card_problems(loaded, [langs], picture.width, picture.height, safe)
+        if problems:
+            raise ProjectError(problems)
     else:
         picture, safe = Picture(timeline.width, timeline.height), None
-    target = output.expanduser().absolute()
+    target = check_single_output(output, loaded, media, explicit=True, what="the card preview")
     with tempfile.TemporaryDirectory(prefix="filmkit-card-") as work:
         drawn = draw_card_file(loaded, langs, picture, safe, Path(work))
         still = Path(work) / "still.png"

@@ -15,14 +15,14 @@ from collections.abc import Sequence
 from fractions import Fraction
 from pathlib import Path
 
-from filmkit.errors import ProjectError
+from filmkit.atomic import cannot_write, temporary_path
+from filmkit.errors import OutputError, ProjectError
 from filmkit.graph import build_levels_args, build_loudness_args, build_still_args, level_window
 from filmkit.media.ffmpeg import run_tool
 from filmkit.media.levels import SoundLevels, parse_levels
 from filmkit.media.loudness import Loudness, parse_ebur128_summary
 from filmkit.media.probe import MediaInfo
 from filmkit.project import LoadedProject, Timeline
-from filmkit.render.files import TEMP_MARK
 from filmkit.render.tracks import LanguageTrack
 from filmkit.timecode import TimecodeError, format_seconds, parse_time
 
@@ -83,10 +83,12 @@ def poster_frame(loaded: LoadedProject, timeline: Timeline) -> int:
 
 def write_poster(video: Path, seconds: Fraction, target: Path) -> Path:
     """A JPEG of the rendered video at `seconds`, at the video's own size, moved into place whole."""
-    temp = target.with_name(f".{target.stem}.{os.getpid()}{TEMP_MARK}.jpg")
+    temp = temporary_path(target, "poster")
     try:
         run_tool(build_still_args(video, seconds, temp), what=f"poster {target.name}")
         os.replace(temp, target)
+    except OSError as exc:
+        raise OutputError(cannot_write(target, exc, "the poster")) from None
     finally:
         temp.unlink(missing_ok=True)
     return target

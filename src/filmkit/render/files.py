@@ -8,19 +8,18 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from filmkit.atomic import UMASK, sweep, temp_affixes
 from filmkit.errors import Interrupted, OutputError
-
-TEMP_MARK = ".filmkit-part"
+from filmkit.paths import resolved
 
 
 def check_output_path(target: Path, protected: list[Path]) -> None:
     """Refuse outputs that would destroy an input, a device or a folder, before any work starts."""
-    if target.resolve() in {p.resolve() for p in protected}:
+    if resolved(target) in {resolved(p) for p in protected}:
         raise OutputError(f"{target}: the output would overwrite one of the project's own files (the project, "
                           "its media or subtitles). Choose another -o")
     if target.is_dir():
@@ -35,37 +34,9 @@ def check_output_path(target: Path, protected: list[Path]) -> None:
             break
 
 
-def _read_umask() -> int:
-    """The process umask (read once at import: setting it is process-wide, so never from worker threads)."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-UMASK = _read_umask()
-
-
 def remove_stale_temporaries(target: Path) -> None:
-    """Delete temporaries of `target` left by a filmkit that was killed (its pid is gone)."""
-    for leftover in target.parent.glob(f".{glob_escape(target.stem)}.*{TEMP_MARK}*"):
-        pid_text = leftover.name[len(target.stem) + 2 :].split("-", 1)[0]
-        if pid_text.isdigit() and not _alive(int(pid_text)):
-            with contextlib.suppress(OSError):
-                leftover.unlink()
-
-
-def glob_escape(text: str) -> str:
-    return re.sub(r"([*?\[])", r"[\1]", text)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    """Delete temporaries in the target's folder left by a filmkit that was killed (its pid is gone)."""
+    sweep(target.parent)
 
 
 @contextlib.contextmanager
@@ -76,9 +47,8 @@ def temporary_beside(target: Path) -> Iterator[Path]:
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         remove_stale_temporaries(target)
-        handle, name = tempfile.mkstemp(
-            dir=target.parent, prefix=f".{target.stem}.{os.getpid()}-", suffix=f"{TEMP_MARK}{target.suffix}"
-        )
+        prefix, suffix = temp_affixes(target)
+        handle, name = tempfile.mkstemp(dir=target.parent, prefix=prefix, suffix=suffix)
         # mkstemp makes the file private (0600); a film is an ordinary file, readable as umask allows.
         os.chmod(name, 0o666 & ~UMASK)
     except OSError as exc:

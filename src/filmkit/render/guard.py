@@ -9,11 +9,11 @@ user types on the command line (`-o`) may point outside the project, and never a
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from pathlib import Path
 
 from filmkit.errors import OutputError
+from filmkit.paths import path_text_problem, resolved
 from filmkit.project import LoadedProject
 
 FIX = "Choose another output (-o), or change `exports: path`"
@@ -64,15 +64,16 @@ def _files(folder: Path) -> list[Path]:
 
 
 def _resolved(path: Path) -> Path:
-    try:
-        return Path(path).expanduser().resolve()
-    except (OSError, RuntimeError):  # a symlink loop: compare the path as written
-        return Path(os.path.abspath(path))
+    return resolved(path)
 
 
 def check_target(target: Path, loaded: LoadedProject, inputs: dict[Path, str], *, explicit: bool,
                  what: str = "the output") -> None:
-    """Refuse `target` if it is an input, or (unless typed by the user) outside the project folder."""
+    """Refuse `target` if it is an input, or (unless typed by the user) outside the project folder,
+    or a name no file system holds (over 255 bytes once the placeholders are filled in)."""
+    problem = path_text_problem(str(target))
+    if problem is not None:
+        raise OutputError(f"{what} cannot be written: {problem}. {FIX}")
     resolved = _resolved(target)
     role = inputs.get(resolved)
     if role is not None:
@@ -93,6 +94,18 @@ def check_beside(video: Path, langs: Iterable[str], loaded: LoadedProject, input
         for fmt in ("srt", "vtt"):
             sidecar = video.with_name(f"{video.stem}.{lang}.{fmt}")
             check_target(sidecar, loaded, inputs, explicit=explicit, what="a caption file")
+
+
+def check_single_output(target: Path, loaded: LoadedProject, media: Iterable[Path], *, explicit: bool,
+                        what: str) -> Path:
+    """A proof sheet or card preview: off every input and (unless typed with -o) inside the project,
+    and a file that can be replaced (not a folder or a device). Returns the target made absolute."""
+    from filmkit.render.files import check_output_path
+
+    target = Path(target).expanduser().absolute()
+    check_target(target, loaded, project_inputs(loaded, media), explicit=explicit, what=what)
+    check_output_path(target, protected=[])
+    return target
 
 
 def _inside(path: Path, folder: Path) -> bool:

@@ -31,7 +31,8 @@ from filmkit.render.files import check_output_path
 from filmkit.render.guard import check_beside, project_inputs
 from filmkit.render.overlays import (OverlayFrame, PlacedOverlay, check_overlay_texts, check_overlays, place_overlays,
                                      write_layers)
-from filmkit.render.settings import limit_problems, render_spec, subtitle_safe_area, text_safe_area
+from filmkit.render.inputs import card_problems, check_inputs
+from filmkit.render.settings import limit_problems, picture_for, render_spec, subtitle_safe_area, text_safe_area
 from filmkit.render.tracks import (LanguageTrack, available_languages, layout_findings, parse_langs, place_tracks,
                                    prepare_track, without_subtitles, write_burn)
 from filmkit.subtitles.ass import PlacedCue
@@ -141,6 +142,7 @@ def load_and_check(project_file: Path) -> tuple[LoadedProject, Timeline, dict[Pa
     timeline = build_timeline(loaded)
     media = probe_media(loaded, timeline)
     check_media(loaded, timeline, media)
+    check_inputs(loaded)
     check_overlays(loaded)
     return loaded, timeline, media
 
@@ -168,6 +170,9 @@ def plan_single_platform(project_file: Path, platform: str, lang: str | None, ou
     loaded, timeline, media = load_and_check(project_file)
     preset = load_preset(platform, loaded.folder)
     problems = limit_problems(loaded, timeline, preset)
+    picture = picture_for(preset)
+    problems += card_problems(loaded, [card_languages(loaded, parse_langs(lang) if lang else [])], picture.width,
+                              picture.height, text_safe_area(preset))
     if problems:
         raise ProjectError(problems)
     vertical = preset.video.size.height > preset.video.size.width
@@ -284,4 +289,6 @@ def slugify(title: str) -> str:
     """A file-name-safe form of a title that keeps non-Latin letters readable."""
     text = unicodedata.normalize("NFKC", title).strip().lower()
     text = re.sub(r"[^\w]+", "-", text, flags=re.UNICODE).strip("-_")
+    # At most 100 bytes, so that the name with its language, platform and suffix fits in 255.
+    text = text.encode("utf-8")[:100].decode("utf-8", "ignore").strip("-_")
     return text or "film"

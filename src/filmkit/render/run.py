@@ -18,7 +18,8 @@ from filmkit.graph import RenderSpec, Version, build_render_args
 from filmkit.media.ffmpeg import Progress, run_ffmpeg
 from filmkit.media.probe import MediaInfo
 from filmkit.platform.preset import Preset
-from filmkit.render.files import TEMP_MARK, temporary_beside
+from filmkit.atomic import TEMP_MARK, temporary_path
+from filmkit.render.files import temporary_beside
 from filmkit.render.plan import RenderPlan
 from filmkit.render.verify import verify
 
@@ -183,7 +184,7 @@ def segment_pieces(plan: RenderPlan, versions: list[Version]) -> Iterator[Callab
     pieces: list[Path] = []
 
     def piece(name: str, suffix: str = ".mp4") -> Path:
-        path = first.with_name(f".{plan.output.stem}.{os.getpid()}-{name}{TEMP_MARK}{suffix}")
+        path = temporary_path(first.with_name(f"{plan.output.stem}{suffix}"), name)
         pieces.append(path)
         return path
 

@@ -22,7 +22,7 @@ from filmkit.subtitles.ass import AssStyle, Box, PlacedCue, Track, faces_used, p
 from filmkit.subtitles.model import Cue, Finding, Severity, SubtitleFile
 from filmkit.text.faces import FaceSet, FontMissingError
 from filmkit.text.fonts import FontChoice, link_font_file, script_of
-from filmkit.text.runs import itemize, missing
+from filmkit.text.runs import itemize, missing, surely_drawable
 
 SUBTITLE_SUFFIXES = (".srt", ".vtt", ".ass", ".ssa")
 NO_SUBTITLES = "none"  # `subtitles: files: {en: none}`: a language deliberately without subtitles
@@ -152,6 +152,8 @@ def glyph_findings(subs: SubtitleFile, cues: tuple[Cue, ...], faces: FaceSet) ->
     """Characters the face of their own run cannot draw (they would be boxes on screen)."""
     findings = []
     for cue in cues:
+        if surely_drawable(cue.text, faces):
+            continue
         spans = itemize(cue.text, faces)
         lacking = missing(spans)
         if not lacking:

@@ -214,14 +214,18 @@ def repair_mojibake(line: str, *, lenient: bool = False) -> str | None:
     None when the line is not mojibake. Repeats for text that was double-encoded twice.
     `lenient` (for a file already shown to be double-encoded) accepts any repair that does not
     make the line less plausible, such as "Ã\xa0" (à) whose pieces look innocent."""
+    core = line.strip()  # as a cue's text will hold it: a stray U+0085 at the end is whitespace to strip()
     fixed = None
-    current = line
+    current = core
     for _ in range(3):
         step = _repair_once(current, lenient)
         if step is None:
             break
         fixed = current = step
-    return fixed
+    if fixed is None:
+        return None
+    start = line.index(core[0]) if core else 0
+    return line[:start] + fixed + line[start + len(core):]
 
 
 def _repair_once(line: str, lenient: bool) -> str | None:

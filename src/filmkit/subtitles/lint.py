@@ -9,6 +9,7 @@ Glyph coverage depends on the fonts and is checked elsewhere.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections.abc import Sequence
 from fractions import Fraction
@@ -62,12 +63,17 @@ def count_characters(line: str, fullwidth: bool = False) -> Fraction:
     """Characters as Netflix counts them (data/subtitle_limits.yaml): spaces and punctuation count;
     combining marks and invisible format characters do not; with `fullwidth`, half-width ones
     count 0.5."""
-    total = Fraction(0)
-    for ch in line:
-        if unicodedata.category(ch) in ("Mn", "Mc", "Me", "Cf", "Cc"):
-            continue
-        total += 1 if not fullwidth or unicodedata.east_asian_width(ch) in _WIDE else Fraction(1, 2)
-    return total
+    if line.isascii() and line.isprintable():  # most lines: every character counts, half-width
+        return Fraction(len(line), 2 if fullwidth else 1)
+    return Fraction(sum(_halves(ch, fullwidth) for ch in line), 2)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _halves(ch: str, fullwidth: bool) -> int:
+    """What one character counts, in halves (integers: 100k-cue files lint in seconds)."""
+    if unicodedata.category(ch) in ("Mn", "Mc", "Me", "Cf", "Cc"):
+        return 0
+    return 2 if not fullwidth or unicodedata.east_asian_width(ch) in _WIDE else 1
 
 
 class _Checker:

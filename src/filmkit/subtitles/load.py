@@ -10,6 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from filmkit.errors import SubtitleError
+from filmkit.paths import not_a_file
 from filmkit.subtitles.encoding import decode, detect_encoding, split_lines
 from filmkit.subtitles.langs import guess_lang
 from filmkit.subtitles.model import Cue, Finding, Severity, SubtitleFile
@@ -20,6 +21,7 @@ from filmkit.subtitles.vtt import is_webvtt, parse_vtt
 
 __all__ = ["detect_encoding", "load_subtitles"]
 
+MAX_BYTES = 32 * 1024 * 1024
 FORMATS = {".srt": "srt", ".vtt": "vtt", ".webvtt": "vtt", ".ass": "ass", ".ssa": "ass"}
 
 
@@ -54,7 +56,14 @@ def _with_cue(finding: Finding, cues: list[Cue]) -> Finding:
 
 
 def _read(path: Path) -> bytes:
+    problem = not_a_file(path) if path.exists() or path.is_symlink() else None
+    if problem is not None:  # a FIFO or a device would block or never end
+        raise SubtitleError(f"{path}: {problem}")
     try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise SubtitleError(f"{path}: the file is {size:,} bytes; a subtitle file is at most {MAX_BYTES:,} bytes "
+                                "(a feature film's is about 100 KB). Is this the right file?")
         return path.read_bytes()
     except FileNotFoundError:
         raise SubtitleError(f"{path}: no such file; check the path (relative paths are relative to the project "

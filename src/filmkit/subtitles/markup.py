@@ -116,11 +116,12 @@ def srt_literal(text: str) -> str:
     """
     from filmkit.subtitles.timing import is_timing_line
 
+    text = _ENTITY.sub(lambda m: "&amp;" + m.group()[1:], text)
+    # Every "{" an override block could start at: srt_text removes "{...\...}" across lines too.
+    text = re.sub(r"\{(?=[^}]*\\[^}]*\})", "&#123;", text)
     lines = []
     for line in text.split("\n"):
-        line = _ENTITY.sub(lambda m: "&amp;" + m.group()[1:], line)
         line = re.sub(r"<(?=/?[A-Za-z])", "&lt;", line)
-        line = re.sub(r"\{(?=[^{}]*\\[^{}]*\})", "&#123;", line)
         line = re.sub(r"\\(?=[Nnh])", "&#92;", line)
         if is_timing_line(line):
             line = line.replace(">", "&gt;")

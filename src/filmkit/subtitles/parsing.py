@@ -14,10 +14,10 @@ from pathlib import Path
 
 from filmkit.subtitles.markup import srt_text, strip_italic_marker, vtt_text
 from filmkit.subtitles.model import Cue, Finding, Severity
-from filmkit.subtitles.timing import Note, TimingError, example, parse_timing
+from filmkit.subtitles.timing import Note, TimingError, example, parse_timing, shown
 
 Line = tuple[int, str]  # (1-based file line, text)
-INDEX = re.compile(r"^\s*\d+\s*$")
+INDEX = re.compile(r"^\s*\d{1,9}\s*$")  # a longer number is no cue's (and 4,300 digits break int())
 
 
 @dataclass
@@ -66,7 +66,7 @@ def read_head(state: ParseState, head: list[Line]) -> int | None:
         orphan(state, lost)
     if INDEX.match(last[1]):
         return int(last[1])
-    state.warn(last[0], f"{last[1].strip()!r} above the timing line is not a cue number (SubRip numbers "
+    state.warn(last[0], f"{shown(last[1].strip())} above the timing line is not a cue number (SubRip numbers "
                         "cues 1, 2, 3…); filmkit ignores it. Replace it with the cue number")
     return -1
 

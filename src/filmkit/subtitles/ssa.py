@@ -13,16 +13,23 @@ from pathlib import Path
 from filmkit.errors import SubtitleError
 from filmkit.subtitles.markup import ass_text
 from filmkit.subtitles.model import Cue, Finding, Severity
+from filmkit.subtitles.timing import is_timing_line
+from filmkit.subtitles.timing import shown as quoted
 
 _SECTION = re.compile(r"^\s*\[(.+)\]\s*$")
-_ASS_TIME = re.compile(r"^(\d+):(\d{1,2}):(\d{1,2})[.:](\d+)$")
+_ASS_TIME = re.compile(r"^(\d{1,3}):(\d{1,2}):(\d{1,2})[.:](\d{1,9})$")
 _WRAP_STYLE = re.compile(r"^\s*WrapStyle\s*:\s*(\d)", re.IGNORECASE)
 DEFAULT_FORMAT = ("layer", "start", "end", "style", "name", "marginl", "marginr", "marginv", "effect", "text")
 
 
 def is_ass(lines: list[str]) -> bool:
     """ASS and SSA files start with (or soon have) a [Script Info] or [Events] section."""
-    head = [line.strip().lower() for line in lines[:40] if line.strip()]
+    head = []
+    for line in lines[:40]:
+        if is_timing_line(line):
+            break  # a SubRip or WebVTT cue: "[Events]" below it is a cue's text
+        if line.strip():
+            head.append(line.strip().lower())
     return bool(head) and (head[0] == "[script info]" or "[events]" in head)
 
 
@@ -104,7 +111,7 @@ def _time(value: str) -> Fraction:
     """H:MM:SS.cc (SSA also writes H:MM:SS:cc); other digit counts would be misread by libass."""
     match = _ASS_TIME.match(value)
     if not match:
-        shown = repr(value) if value else "an empty time"
+        shown = quoted(value) if value else "an empty time"
         raise ValueError(f"{shown} is not an ASS time; write H:MM:SS.cc such as 0:00:01.50")
     hours, minutes, seconds, centis = match.groups()
     if int(minutes) > 59 or int(seconds) > 59:

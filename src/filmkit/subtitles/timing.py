@@ -47,19 +47,19 @@ def parse_timing(line: str, fmt: str) -> Timing:
     parts = _ARROW.split(line.strip(), maxsplit=1)
     notes: list[Note] = []
     if len(parts) != 2:
-        raise TimingError(f"{line.strip()!r} is not a timing line; write {example(fmt)}")
+        raise TimingError(f"{shown(line.strip())} is not a timing line; write {example(fmt)}")
     arrow = _ARROW.search(line.strip())
     if arrow and arrow.group().strip() != ARROW:
         notes.append(Note("arrow", f"the arrow {arrow.group().strip()!r} should be '-->'"))
     left, right = parts[0].strip(), parts[1].strip()
     if not left or not right:
         missing = "start" if not left else "end"
-        raise TimingError(f"{line.strip()!r} has no {missing} time; write {example(fmt)}")
+        raise TimingError(f"{shown(line.strip())} has no {missing} time; write {example(fmt)}")
     right = right.split()[0]  # WebVTT cue settings and SubRip X1/Y1 coordinates follow the end time
     start = parse_time(left, fmt, notes)
     end = parse_time(right, fmt, notes)
     if end < start:
-        raise TimingError(f"{line.strip()!r} ends before it starts; swap or correct the times")
+        raise TimingError(f"{shown(line.strip())} ends before it starts; swap or correct the times")
     return Timing(start, end, tuple(notes))
 
 
@@ -68,7 +68,10 @@ def parse_time(token: str, fmt: str, notes: list[Note]) -> Fraction:
     sep_wanted = "," if fmt == "srt" else "."
     match = _TIME.match(token)
     if not match:
-        raise TimingError(f"{token!r} is not a time; write {_form(fmt)} such as {_sample(fmt)}")
+        raise TimingError(f"{shown(token)} is not a time; write {_form(fmt)} such as {_sample(fmt)}")
+    if any(len(match[part] or "") > 3 for part in "abc") or len(match["frac"] or "") > 9:
+        raise TimingError(f"{shown(token)} has too many digits to be a time (hours, minutes and seconds have at most "
+                          f"3 digits each); write {_form(fmt)} such as {_sample(fmt)}")
     if match["neg"]:
         raise TimingError(f"{token!r} is negative; subtitle times start at 00:00:00{sep_wanted}000")
     if match["c"] is None:
@@ -102,6 +105,11 @@ def parse_time(token: str, fmt: str, notes: list[Note]) -> Fraction:
         raise TimingError(f"{need}, so it could mean {whole}{sep_wanted}{as_fraction} or {whole}{sep_wanted}{as_millis}: "
                           "write the one you mean")
     return int(hours) * 3600 + int(minutes) * 60 + int(seconds) + Fraction(int(frac), 1000)
+
+
+def shown(text: str) -> str:
+    """A piece of a file for a message: quoted, and clipped when it is long."""
+    return repr(text) if len(text) <= 40 else repr(f"{text[:28]}…{text[-8:]}") + f" ({len(text)} characters)"
 
 
 def format_time(seconds: Fraction, fmt: str) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from filmkit.subtitles.model import Cue, Finding
 from filmkit.subtitles.parsing import INDEX, Line, ParseState, blocks, orphan, read_timed, summarize
-from filmkit.subtitles.timing import is_timing_line
+from filmkit.subtitles.timing import is_timing_line, shown
 
 _SIGNATURE = re.compile(r"^WEBVTT(?:[ \t].*)?$")
 _SKIPPED = re.compile(r"^(?:NOTE|STYLE|REGION)(?:[ \t].*)?$")
@@ -30,7 +30,7 @@ def parse_vtt(lines: list[str], path: Path) -> tuple[list[Cue], list[Finding]]:
             groups.insert(0, header[cue_start - 1 if cue_start > 1 and INDEX.match(header[cue_start - 1][1])
                                     else cue_start:])
     elif lines and lines[0].startswith("WEBVTT"):
-        state.warn(1, f"the header {lines[0]!r} should be WEBVTT alone or followed by a space; filmkit reads the file "
+        state.warn(1, f"the header {shown(lines[0])} should be WEBVTT alone or followed by a space; filmkit reads the file "
                       "as WebVTT")
         groups.pop(0)
     else:
@@ -48,7 +48,7 @@ def _read_block(state: ParseState, block: list[Line], *, last: bool) -> None:
     timings = [i for i, (_, text) in enumerate(block) if is_timing_line(text)]
     if not timings:
         if last and len(block) == 1:
-            state.warn(block[0][0], f"the file ends with {block[0][1].strip()!r} and no timing line (was it cut "
+            state.warn(block[0][0], f"the file ends with {shown(block[0][1].strip())} and no timing line (was it cut "
                                     "short?); nothing is shown for it")
         else:
             orphan(state, block)

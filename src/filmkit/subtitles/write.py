@@ -6,20 +6,20 @@ leaves half a file where a good one was.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
 from collections.abc import Callable, Iterable, Sequence
 from fractions import Fraction
 from pathlib import Path
 
-from filmkit.errors import OutputError, SubtitleError
+from filmkit.atomic import write_atomic
+from filmkit.errors import SubtitleError
 from filmkit.subtitles.limits import format_number
 from filmkit.subtitles.markup import ass_literal, srt_literal, vtt_literal
 from filmkit.subtitles.model import Cue, Severity, SubtitleFile
 from filmkit.subtitles.timing import format_time
 
 WRITERS = (".srt", ".vtt", ".ass")
+ASS_LIMIT = Fraction(10 * 3600)  # H:MM:SS.cc
 
 
 class Shifted(tuple[Cue, ...]):
@@ -52,6 +52,11 @@ def render_ass(cues: Sequence[Cue]) -> str:
     """A plain ASS file with pysubs2's default style (filmkit's styled burn-in ASS is built in ass.py)."""
     import pysubs2
 
+    late = next((cue for cue in cues if cue.end >= ASS_LIMIT), None)
+    if late is not None:  # pysubs2 would clamp it to 9:59:59.99 without a word
+        raise SubtitleError(f"cue {late.number} (line {late.line}) ends at {format_time(late.end, 'srt')}; an ASS time "
+                            "has one digit for hours (H:MM:SS.cc), so cues must end before 10:00:00. Write SRT or "
+                            "WebVTT instead, or fix the time")
     document = pysubs2.SSAFile()
     for cue in cues:
         document.append(pysubs2.SSAEvent(start=_millis(cue.start), end=_millis(cue.end), text=ass_literal(cue.text)))
@@ -167,22 +172,15 @@ def refuse_lost_text(loaded: SubtitleFile, action: str) -> None:
 
 
 def _millis(seconds: Fraction) -> int:
-    return max(0, int(seconds * 1000))
+    """Milliseconds floored to the centisecond, all ASS holds: floored like the SRT and WebVTT
+    times (pysubs2 would round 28.209 s up to 28.21)."""
+    return max(0, int(seconds * 100) * 10)
 
 
 def _write(path: Path, text: str) -> None:
-    """UTF-8, no BOM, LF, moved into place atomically."""
-    folder = path.parent if str(path.parent) else Path(".")
+    """UTF-8, no BOM, LF, moved into place atomically (a file written over keeps its permissions)."""
     try:
-        handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot write here ({exc.strerror}); check that {folder} exists and is "
-                          "writable") from None
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(text.encode("utf-8"))
-        os.chmod(temp, path.stat().st_mode & 0o777 if path.exists() else 0o644)  # mkstemp makes it private
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+        mode = path.stat().st_mode & 0o777 if path.exists() else None
+    except OSError:
+        mode = None
+    write_atomic(path, text, mode=mode, what="the subtitle file")

@@ -7,6 +7,7 @@ language's face, then Noto Sans; a character none of them has is reported, never
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,6 +40,7 @@ class FaceSet:
     chosen: dict[str, FontChoice] = field(default_factory=dict)
     setting: str = "subtitles.style.font"  # named in error messages
     unavailable: dict[str, str] = field(default_factory=dict)  # script -> why no face (what to install)
+    _fallbacks: dict[str | None, list[FontChoice]] = field(default_factory=dict, repr=False, compare=False)
 
     def face(self, script: str | None) -> FontChoice:
         """The face for text in `script` (None: the language's own script)."""
@@ -56,6 +58,12 @@ class FaceSet:
         return LANG_SCRIPTS.get(self.lang.lower().replace("_", "-").split("-")[0], "latin")
 
     def fallbacks(self, script: str | None) -> list[FontChoice]:
+        """The faces to try for a run in `script`, in order (see `_fallbacks`); computed once per script."""
+        if script not in self._fallbacks:
+            self._fallbacks[script] = self._choose_fallbacks(script)
+        return self._fallbacks[script]
+
+    def _choose_fallbacks(self, script: str | None) -> list[FontChoice]:
         """The run's face, then the language's face, then Noto Sans (each once).
 
         A run in another script than the language's whose face is not installed falls back to
@@ -89,6 +97,7 @@ def font_script(script: str, lang: str | None = None) -> str:
     return _FACE_SCRIPT.get(script, script)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def covers(face: FontChoice, cluster: str) -> bool:
     """Whether `face` maps every character of `cluster` to a glyph (controls and spaces aside)."""
     from filmkit.text.fonts import IGNORED

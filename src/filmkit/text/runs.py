@@ -17,6 +17,7 @@ full algorithm (digits in an Arabic run stay left to right).
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,7 +25,8 @@ from typing import Literal
 
 from filmkit.text.breaks import base_lang
 from filmkit.text.faces import FaceSet, covers, font_script
-from filmkit.text.fonts import IGNORED, RTL_SCRIPTS, FontChoice, script_of
+from filmkit.errors import FilmkitError
+from filmkit.text.fonts import IGNORED, RTL_SCRIPTS, FontChoice, coverage, script_of
 
 Direction = Literal["ltr", "rtl"]
 
@@ -74,8 +76,6 @@ def clusters(text: str) -> list[str]:
 
 def _scripts(parts: Sequence[str], lang_script: str) -> list[str]:
     """The script each cluster is drawn in, neutrals resolved to a neighbour (see the module doc)."""
-    from fontTools import unicodedata as ucd
-
     own: list[str | None] = [script_of(part[0]) for part in parts]
     resolved = list(own)
     i = 0
@@ -89,7 +89,7 @@ def _scripts(parts: Sequence[str], lang_script: str) -> list[str]:
         before = own[i - 1] if i > 0 else None
         after = own[j] if j < len(parts) else None
         for k in range(i, j):
-            extensions = {_iso_name(code) for code in ucd.script_extension(parts[k][0])} - {None}
+            extensions = _extensions(parts[k][0])
             if before in extensions or after in extensions:
                 resolved[k] = before if before in extensions else after
             elif lang_script in (before, after) or (before is None and after is None):
@@ -98,6 +98,14 @@ def _scripts(parts: Sequence[str], lang_script: str) -> list[str]:
                 resolved[k] = before or after
         i = j
     return [script or lang_script for script in resolved]
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _extensions(char: str) -> frozenset[str]:
+    """filmkit's names of the scripts a neutral character is used with (Script_Extensions)."""
+    from fontTools import unicodedata as ucd
+
+    return frozenset(name for code in ucd.script_extension(char) if (name := _iso_name(code)) is not None)
 
 
 def _iso_name(code: str) -> str | None:
@@ -123,6 +131,26 @@ def itemize(text: str, faces: FaceSet) -> tuple[Span, ...]:
         else:
             spans.append(Span(part, face, script, direction))
     return tuple(spans)
+
+
+def surely_drawable(text: str, faces: FaceSet) -> bool:
+    """True when `missing(itemize(text, faces))` is certainly empty, found without itemizing (the
+    cost of linting a 100k-cue file): every character is covered by the first face of each
+    script its cluster could be drawn in (its own script; a neutral one, any of the text's)."""
+    chars = set(text) - IGNORED
+    neutral = {char for char in chars if script_of(char) is None}
+    by_script: dict[str, set[str]] = {}
+    for char in chars - neutral:
+        by_script.setdefault(font_script(script_of(char) or ""), set()).add(char)
+    try:
+        for script in {*by_script, font_script(faces.lang_script)}:
+            face = faces.fallbacks(script)[0]
+            cmap = coverage(face.path, face.index)
+            if any(ord(char) not in cmap for char in by_script.get(script, set()) | neutral):
+                return False
+    except FilmkitError:
+        return False  # a script without a face: itemize says which
+    return True
 
 
 def missing(spans: Sequence[Span]) -> list[str]:

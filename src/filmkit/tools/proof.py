@@ -6,14 +6,14 @@ so what the translator signs off is what the film will show.
 
 from __future__ import annotations
 
+import io
 import math
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from filmkit.atomic import write_atomic
 from filmkit.errors import FilmkitError
 from filmkit.text.fonts import choose_font
-from filmkit.render.files import TEMP_MARK
 from filmkit.render.plan import RenderPlan
 from filmkit.render.stills import cue_frames, cue_stills, fit_width
 from filmkit.timecode import format_timecode
@@ -54,11 +54,9 @@ def make_proof_sheet(plan: RenderPlan, output: Path) -> Path:
         sheet.paste(shots[frame], (x, y))
         caption = f"cue {number}    {track.file.path.name}:{lines[number]}    {format_timecode(frame, plan.timeline.fps)}"
         draw.text((x + 2, y + thumb_h + (CAPTION_HEIGHT - CAPTION_SIZE) // 2), caption, font=font, fill="#f0f0f0")
-    output.parent.mkdir(parents=True, exist_ok=True)
-    temp = output.with_name(f".{output.stem}.{os.getpid()}{TEMP_MARK}.png")
-    sheet.save(temp)
-    os.replace(temp, output)
-    return output
+    data = io.BytesIO()
+    sheet.save(data, format="PNG")
+    return write_atomic(output, data.getvalue(), what="the proof sheet")
 
 
 def _caption_font() -> FreeTypeFont | ImageFont:

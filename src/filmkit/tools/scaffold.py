@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from filmkit.errors import OutputError
+from filmkit.project.jsonschema import SCHEMA_FILE, modeline, schema_text
 
 EDIT_TEMPLATE = """\
 # {title}: edit-decision file (filmkit schema 1). Paths are relative to this file.
@@ -49,7 +50,8 @@ scenes:
 
 
 def create_project(folder: Path, title: str | None = None) -> Path:
-    """Write edit.yaml and storyboard.yaml in `folder`, generate the footage; return edit.yaml."""
+    """Write edit.yaml (its first line pointing editors at the JSON Schema written beside it, so they
+    complete and check keys offline) and storyboard.yaml in `folder`, generate the footage; return edit.yaml."""
     import json
 
     from filmkit.tools.storyboard import generate, load_storyboard
@@ -61,7 +63,9 @@ def create_project(folder: Path, title: str | None = None) -> Path:
     title = title or folder.resolve().name.replace("-", " ").replace("_", " ").title() or "Untitled"
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        edit.write_text(EDIT_TEMPLATE.format(title=title, title_yaml=json.dumps(title, ensure_ascii=False)), encoding="utf-8")
+        (folder / SCHEMA_FILE).write_text(schema_text(), encoding="utf-8")
+        body = EDIT_TEMPLATE.format(title=title, title_yaml=json.dumps(title, ensure_ascii=False))
+        edit.write_text(modeline() + body, encoding="utf-8")
         (folder / "storyboard.yaml").write_text(STORYBOARD_TEMPLATE, encoding="utf-8")
     except OSError as exc:
         raise OutputError(f"{folder}: cannot create the project there ({exc.strerror}). Choose another folder") from None
