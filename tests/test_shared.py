@@ -142,8 +142,10 @@ def test_a_failed_join_leaves_no_output_and_no_piece(tmp_path: Path, monkeypatch
             raise FilmkitError("the second join fails")
         return real(*args)
 
-    real = shared_module.build_join_args
-    monkeypatch.setattr(shared_module, "build_join_args", failing)
+    import filmkit.graph as graph_module  # the joins of render.run, which render.shared uses
+
+    real = graph_module.build_join_args
+    monkeypatch.setattr(graph_module, "build_join_args", failing)
     with pytest.raises(FilmkitError):
         render_all(plan, preset=preset)
     assert list((tmp_path / "out").iterdir()) == [], "no version moved into place, no piece left"

@@ -9,9 +9,9 @@ import click
 
 from filmkit.cli.app import PROJECT_FILE, cli
 from filmkit.errors import FilmkitError
-from filmkit.project import LoadedProject, Timeline
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the project machinery is imported by the command that uses it (start-up time)
+    from filmkit.project import LoadedProject, Timeline
     from filmkit.export.batch import ExportPlan
 
 

@@ -21,7 +21,8 @@ from filmkit.platform.preset import Preset
 from filmkit.platform.presets import load_preset
 from filmkit.project import LoadedProject, Timeline
 from filmkit.render.extras import poster_frame
-from filmkit.render.guard import check_beside, check_target, project_inputs, same_file_key
+from filmkit.paths import resolved
+from filmkit.render.guard import check_beside, check_target, project_inputs
 from filmkit.render.overlays import check_overlay_texts
 from filmkit.render.plan import card_languages, load_and_check, slugify, version_tracks
 from filmkit.render.inputs import card_problems
@@ -125,7 +126,7 @@ def _check_distinct(loaded: LoadedProject, outputs: list[Output]) -> None:
     """Two versions may not resolve to the same file (`..`, symbolic links and all)."""
     seen: dict[Path, Output] = {}
     for output in outputs:
-        key = same_file_key(output.path)
+        key = resolved(output.path)
         if key in seen:
             other = seen[key]
             raise ProjectError([loaded.locations.problem(("exports", "path"), (

@@ -15,6 +15,7 @@ from pathlib import Path
 from filmkit.errors import OutputError
 from filmkit.paths import path_text_problem, resolved
 from filmkit.project import LoadedProject
+from filmkit.render.files import check_output_path
 
 FIX = "Choose another output (-o), or change `exports: path`"
 
@@ -22,9 +23,9 @@ FIX = "Choose another output (-o), or change `exports: path`"
 def project_inputs(loaded: LoadedProject, media: Iterable[Path] = ()) -> dict[Path, str]:
     """Every file the project reads, resolved, with what it is (for the message)."""
     project = loaded.project
-    found: dict[Path, str] = {_resolved(loaded.path): "the project file"}
+    found: dict[Path, str] = {resolved(loaded.path): "the project file"}
     for path in media:
-        found.setdefault(_resolved(path), "a media file of the project")
+        found.setdefault(resolved(path), "a media file of the project")
     for name, relative in project.media.items():
         found.setdefault(loaded.resolve(relative), f"media `{name}`")
     if project.subtitles is not None:
@@ -58,13 +59,9 @@ def _font(loaded: LoadedProject, value: str | None, found: dict[Path, str]) -> N
 
 def _files(folder: Path) -> list[Path]:
     try:
-        return [_resolved(path) for path in folder.iterdir() if path.is_file()]
+        return [resolved(path) for path in folder.iterdir() if path.is_file()]
     except OSError:
         return []
-
-
-def _resolved(path: Path) -> Path:
-    return resolved(path)
 
 
 def check_target(target: Path, loaded: LoadedProject, inputs: dict[Path, str], *, explicit: bool,
@@ -74,14 +71,14 @@ def check_target(target: Path, loaded: LoadedProject, inputs: dict[Path, str], *
     problem = path_text_problem(str(target))
     if problem is not None:
         raise OutputError(f"{what} cannot be written: {problem}. {FIX}")
-    resolved = _resolved(target)
-    role = inputs.get(resolved)
+    where = resolved(target)
+    role = inputs.get(where)
     if role is not None:
-        raise OutputError(f"{target}: {what} would overwrite {role} ({resolved}); filmkit never writes over "
+        raise OutputError(f"{target}: {what} would overwrite {role} ({where}); filmkit never writes over "
                           f"a file the project reads. {FIX}")
-    if not explicit and not _inside(resolved, _resolved(loaded.folder)):
+    if not explicit and not _inside(where, resolved(loaded.folder)):
         raise OutputError(f"{target}: {what} would be written outside the project folder {loaded.folder} "
-                          f"(it resolves to {resolved}); a path the project names stays inside its folder. "
+                          f"(it resolves to {where}); a path the project names stays inside its folder. "
                           "Remove `..` or the absolute path from `exports: path`, or give -o on the command line")
 
 
@@ -100,8 +97,6 @@ def check_single_output(target: Path, loaded: LoadedProject, media: Iterable[Pat
                         what: str) -> Path:
     """A proof sheet or card preview: off every input and (unless typed with -o) inside the project,
     and a file that can be replaced (not a folder or a device). Returns the target made absolute."""
-    from filmkit.render.files import check_output_path
-
     target = Path(target).expanduser().absolute()
     check_target(target, loaded, project_inputs(loaded, media), explicit=explicit, what=what)
     check_output_path(target, protected=[])
@@ -110,8 +105,3 @@ def check_single_output(target: Path, loaded: LoadedProject, media: Iterable[Pat
 
 def _inside(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
-
-
-def same_file_key(path: Path) -> Path:
-    """What two output paths are compared by: the file they resolve to."""
-    return _resolved(path)

@@ -167,7 +167,7 @@ def _render_segments(plan: RenderPlan, spec: RenderSpec, versions: list[Version]
         done = 0
         for number, segment in enumerate(segments):
             outputs = [dataclasses.replace(version, path=piece(f"seg{number:04d}v{index}")) for index, version in enumerate(versions)]
-            advance = None if on_progress is None else _shifted(on_progress, done)
+            advance = None if on_progress is None else shifted_progress(on_progress, done)
             run_ffmpeg(build_segment_args(segment.timeline, plan.media, outputs, spec, segment.start),
                        on_progress=advance, what=f"rendering {names} (part {number + 1} of {len(segments)})")
             done += segment.timeline.total_frames
@@ -202,14 +202,14 @@ def join_segments(versions: list[Version], parts: list[list[Path]], sound: Path,
 
     for index, version in enumerate(versions):
         listing = piece(f"parts{index}", ".txt")
-        listing.write_text("".join(f"file '{_concat_quoted(path)}'\n" for path in parts[index]), encoding="utf-8")
+        listing.write_text("".join(f"file '{concat_quoted(path)}'\n" for path in parts[index]), encoding="utf-8")
         run_ffmpeg(build_join_args(listing, sound, version.path, spec.encoding), what=f"joining {names}")
 
 
-def _shifted(on_progress: Callable[[Progress], None], frames: int) -> Callable[[Progress], None]:
+def shifted_progress(on_progress: Callable[[Progress], None], frames: int) -> Callable[[Progress], None]:
     return lambda update: on_progress(dataclasses.replace(update, frame=frames + update.frame, done=False))
 
 
-def _concat_quoted(path: Path) -> str:
+def concat_quoted(path: Path) -> str:
     """A path inside single quotes of an ffmpeg concat list (a quote is closed, escaped, reopened)."""
     return str(path.absolute()).replace("'", "'\\''")

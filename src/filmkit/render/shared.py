@@ -14,16 +14,14 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import math
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
-from filmkit.graph import Layer, Version, build_join_args, build_segment_args, build_sound_args
+from filmkit.graph import Layer, Version, build_segment_args, build_sound_args
 from filmkit.media.ffmpeg import Progress, run_ffmpeg
 from filmkit.project.segments import window_timeline
-from filmkit.atomic import TEMP_MARK
 from filmkit.render.plan import RenderPlan
 from filmkit.render.range import FrameRange, window_bounds
 
@@ -106,18 +104,9 @@ def render_shared(plan: RenderPlan, pieces: Sequence[Piece], versions: Sequence[
                   on_progress: Callable[[Progress], None] | None, names: str, cores: int) -> None:
     """Each version written to its `Version.path`: the sound mixed once, the shared pieces
     encoded once, the others once per version, each version's pieces joined without re-encoding."""
-    from filmkit.render.run import _concat_quoted, _shifted, spec_for_versions
+    from filmkit.render.run import join_segments, segment_pieces, shifted_progress, spec_for_versions
 
-    first = versions[0].path
-    made: list[Path] = []
-
-    def temporary(name: str) -> Path:
-        # Beside the output (its file system), swept like any temporary if the render is killed.
-        path = first.with_name(f".{plan.output.stem}.{os.getpid()}-{name}{TEMP_MARK}.mp4")
-        made.append(path)
-        return path
-
-    try:
+    with segment_pieces(plan, list(versions)) as temporary:
         sound = temporary("sound")
         run_ffmpeg(build_sound_args(plan.timeline, plan.media, plan.spec, sound), what=f"mixing the sound of {names}")
         parts: list[list[Path]] = [[] for _ in versions]
@@ -128,15 +117,8 @@ def render_shared(plan: RenderPlan, pieces: Sequence[Piece], versions: Sequence[
             spec = spec_for_versions(plan.spec, len(outputs), cores)
             args = build_segment_args(window_timeline(plan.timeline, start, end), plan.media, outputs, spec, start,
                                       keep=(piece.first, piece.last))
-            advance = None if on_progress is None else _shifted(on_progress, piece.first)
+            advance = None if on_progress is None else shifted_progress(on_progress, piece.first)
             run_ffmpeg(args, on_progress=advance, what=f"rendering {names} (piece {number + 1} of {len(pieces)})")
             for index in range(len(versions)):
                 parts[index].append(outputs[0 if piece.shared else index].path)
-        for index, version in enumerate(versions):
-            listing = temporary(f"pieces{index}").with_suffix(".txt")
-            made.append(listing)
-            listing.write_text("".join(f"file '{_concat_quoted(path)}'\n" for path in parts[index]), encoding="utf-8")
-            run_ffmpeg(build_join_args(listing, sound, version.path, plan.spec.encoding), what=f"joining {names}")
-    finally:
-        for path in made:
-            path.unlink(missing_ok=True)
+        join_segments(list(versions), parts, sound, plan.spec, temporary, names)
