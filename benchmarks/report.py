@@ -12,6 +12,8 @@ from importlib import metadata
 from pathlib import Path
 
 from common import BENCH, ffmpeg_exe
+import languages
+import speed_report
 
 RESULTS_MD = BENCH / "RESULTS.md"
 NOTES_HEADING = "## Notes"
@@ -228,7 +230,9 @@ def section_startup(data: dict) -> list[str]:
 
 
 RENDERERS = {"single": section_single, "batch": section_batch, "sharing": section_sharing, "scaling": section_scaling,
-             "startup": section_startup}
+             "startup": section_startup, "range": speed_report.section_range,
+             "overhead": speed_report.section_overhead, "floor": speed_report.section_floor, "cluster": None,
+             "languages": languages.section_languages}
 
 
 def _old_notes() -> str:
@@ -257,6 +261,10 @@ def write(results: dict) -> Path:
             if name == "sharing":
                 batch = results["sections"].get("batch")
                 lines += section_sharing(section["data"], batch and batch["data"])
+            elif name == "cluster":
+                from cluster import section_cluster
+
+                lines += section_cluster(section["data"], _side_table)
             else:
                 lines += renderer(section["data"])
             lines += [f"*Measured {section['date']} with {section['command']!r}, filmkit {section['filmkit']}.*", ""]

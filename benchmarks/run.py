@@ -1,6 +1,6 @@
 """filmkit's benchmark runner: one command, synthetic sources, results in benchmarks/RESULTS.md.
 
-    .venv/bin/python benchmarks/run.py [--quick] [--only single,batch,sharing,scaling,startup] [--runs N]
+    .venv/bin/python benchmarks/run.py [--quick] [--only single,batch,sharing,scaling,startup,range,overhead,floor,cluster,languages] [--runs N]
                                       [--moviepy-runs N] [--batch-runs N] [--scaling-runs N]
                                       [--speeds preset,fast] [--filmkit REV]
 
@@ -21,20 +21,22 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import cluster  # noqa: E402
 import filmkit_side  # noqa: E402
 import report  # noqa: E402
 import suite  # noqa: E402
 from common import WORK  # noqa: E402
 
 # batch: a 34 s film (6 events) keeps the 12 hand-written renders of one run near ten minutes.
-FULL = {"single": 12, "batch": 6, "scaling": [6, 24, 120]}
-QUICK = {"single": 3, "batch": 1, "scaling": [1, 2, 4]}
+FULL = {"single": 12, "batch": 6, "scaling": [6, 24, 120], "cluster": 2}
+QUICK = {"single": 3, "batch": 1, "scaling": [1, 2, 4], "cluster": 1}
+SECTIONS = [*suite.SECTIONS, "cluster"]  # cluster: benchmarks/cluster.py (a LocalCluster against the local export)
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="benchmarks/run.py", description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="short films (minutes in all), for trying the runner")
-    parser.add_argument("--only", default="single,batch,sharing,scaling,startup", help="comma-separated sections")
+    parser.add_argument("--only", default=",".join(SECTIONS), help="comma-separated sections")
     parser.add_argument("--runs", type=int, default=3, help="runs of filmkit and the hand-written side (median)")
     parser.add_argument("--moviepy-runs", type=int, default=1, help="runs of MoviePy (0 skips it; it is slow)")
     parser.add_argument("--batch-runs", type=int, help="runs of each batch side (default --runs)")
@@ -45,9 +47,9 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--filmkit", metavar="REV", help="measure src/ at this git revision instead of the working tree")
     args = parser.parse_args(argv)
     args.only = [name.strip() for name in args.only.split(",") if name.strip()]
-    unknown = set(args.only) - set(suite.SECTIONS)
+    unknown = set(args.only) - set(SECTIONS)
     if unknown:
-        parser.error(f"--only: unknown section(s) {', '.join(sorted(unknown))}; choose from {', '.join(suite.SECTIONS)}")
+        parser.error(f"--only: unknown section(s) {', '.join(sorted(unknown))}; choose from {', '.join(SECTIONS)}")
     return args
 
 
@@ -77,6 +79,11 @@ def main(argv: list[str]) -> int:
         "sharing": lambda: suite.sharing(kit, sizes["batch"], args.batch_runs or args.runs),
         "scaling": lambda: suite.scaling(kit, sizes["scaling"], args.scaling_runs),
         "startup": lambda: suite.startup(kit, args.startup_runs),
+        "range": lambda: suite.speed.range_draft(kit, args.runs),
+        "overhead": lambda: suite.speed.overhead(kit, args.runs),
+        "floor": lambda: suite.speed.floor(kit, args.runs),
+        "cluster": lambda: cluster.cluster(kit, sizes["cluster"], args.batch_runs or args.runs),
+        "languages": lambda: suite.languages.languages(kit, args.runs),
     }
     for name in args.only:
         data = calls[name]()

@@ -13,6 +13,8 @@ from common import PYTHON, ROOT, WORK
 from filmkit_side import Filmkit
 from jobs import PLATFORM_SIZE, Output, hand_argv, hand_job, intermediate_argv, moviepy_argv
 from measure import measure
+import languages
+import speed
 from projects import BATCH_LANGS, BATCH_PLATFORMS, write_film
 from verify import check
 
@@ -197,4 +199,5 @@ def startup(kit: Filmkit, runs: int) -> dict:
 
 
 SECTIONS: dict[str, Callable[..., dict]] = {"single": single, "batch": batch, "sharing": sharing, "scaling": scaling,
-                                             "startup": startup}
+                                             "startup": startup, "range": speed.range_draft, "overhead": speed.overhead,
+                                             "floor": speed.floor, "languages": languages.languages}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import tempfile
 import textwrap
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -18,6 +19,8 @@ from filmkit.media.ffmpeg import ffmpeg_binary
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = Path(os.environ.get("FILMKIT_CORPUS", REPO.parent / "shared" / "corpus"))
+# The probe cache of a test run is its own (and children inherit it), never the user's.
+os.environ.setdefault("FILMKIT_CACHE_DIR", tempfile.mkdtemp(prefix="filmkit-test-cache-"))
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

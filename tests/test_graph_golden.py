@@ -24,12 +24,15 @@ from filmkit.graph import (
     Burn,
     CardImage,
     Encoding,
+    Layer,
     Normalization,
     Picture,
+    PipClip,
     RenderSpec,
     Version,
     build_render_args,
 )
+from filmkit.media.levels import SoundLevels
 from filmkit.media.probe import AudioInfo, MediaInfo, VideoInfo
 from filmkit.project import build_timeline, load_project
 
@@ -56,13 +59,22 @@ def fake_probe(path: Path, spec: dict[str, Any]) -> MediaInfo:
 
 
 def versions(specs: list[dict[str, Any]] | None, folder: Path) -> list[Version]:
-    """The case's outputs (default: one master file), with their subtitles and card files."""
+    """The case's outputs (default: one master file), with their subtitles, card files and overlay layers."""
     made = []
     for spec in specs or [{"path": "out/film.mp4"}]:
         burn = Burn(folder / spec["burn"], folder / "fonts") if "burn" in spec else None
         card = CardImage(folder / spec["card"], spec.get("over_blur", False)) if "card" in spec else None
-        made.append(Version(folder / spec["path"], burn, card))
+        made.append(Version(folder / spec["path"], burn, card, tuple(layer(item, folder) for item in spec.get("layers", []))))
     return made
+
+
+def layer(spec: dict[str, Any], folder: Path) -> Layer:
+    """An overlay as the render layer hands it to the graph: a drawn PNG or a clip, placed and timed."""
+    clip = spec.get("clip")
+    return Layer(spec["x"], spec["y"], spec["start"], spec["frames"], spec.get("fade_in", 0), spec.get("fade_out", 0),
+                 spec.get("opacity", 1.0), spec.get("over_card", False),
+                 folder / spec["png"] if "png" in spec else None,
+                 PipClip((folder / clip["source"]).resolve(), clip["in"], clip["width"], clip["height"]) if clip else None)
 
 
 def render_spec(spec: dict[str, Any] | None) -> RenderSpec:
@@ -76,7 +88,12 @@ def render_spec(spec: dict[str, Any] | None) -> RenderSpec:
         target = spec["loudness"]
         loudness = Normalization(target["I"], target["TP"], target["LRA"], Loudness(*target["measured"]))
     fps = Fraction(str(spec["fps"])) if "fps" in spec else None
-    return RenderSpec(picture, encoding, loudness, fps)
+    levels = None
+    if "levels" in spec:  # the cut's sound as the level pass would measure it: (dB, windows) runs
+        runs = spec["levels"]["runs"]
+        levels = SoundLevels(spec["levels"]["rate"], spec["levels"]["window"],
+                             tuple(float(db) for db, count in runs for _ in range(count)))
+    return RenderSpec(picture, encoding, loudness, fps, levels)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.stem for case in CASES])

@@ -106,3 +106,20 @@ def test_a_platform_render_without_a_language_ends_on_the_first_card(run_cli, tm
     result = run_cli("render", str(edit), "--platform", "tiny-landscape", "-o", str(tmp_path / "master.mp4"))
     assert result.exit_code == 0, result.stderr
     assert len(read_frames(tmp_path / "master.mp4")) == 75
+
+
+def test_a_film_halved_to_a_platforms_rate_keeps_its_half_frame(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """151 frames at 50 fps are 75.5 at 25: ffmpeg's fps filter keeps 76, and verification expects 76."""
+    clip = make_clip(tmp_path / "fifty.mp4", rate="50", seconds=3.02, size="320x180")
+    edit = write_project(tmp_path, f"""
+filmkit: 1
+title: Fifty
+format: {{size: 320x180, fps: 50}}
+media: {{clip: "{clip}"}}
+cut:
+  - {{media: clip, in: 0, duration: "00:00:03:01"}}
+""")
+    tiny_preset(tmp_path, "tiny-thirty", "linkedin", (320, 180))
+    result = run_cli("render", str(edit), "--platform", "tiny-thirty", "-o", str(tmp_path / "half.mp4"))
+    assert result.exit_code == 0, result.stderr
+    assert len(read_frames(tmp_path / "half.mp4")) == 76

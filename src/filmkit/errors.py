@@ -78,6 +78,10 @@ class PresetError(FilmkitError):
         return cls("\n\n".join(str(p) for p in problems), problems)
 
 
+class InterchangeError(FilmkitError):
+    """A cut from an editing system cannot be read, linked to its media, or written back."""
+
+
 class OutputError(FilmkitError):
     """The output cannot be written where the user asked."""
 

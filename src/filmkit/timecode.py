@@ -175,9 +175,18 @@ def format_rate(rate: Fraction) -> str:
     return str(rate.numerator) if rate.denominator == 1 else f"{rate.numerator}/{rate.denominator}"
 
 
-def format_timecode(frames: int, rate: Fraction) -> str:
-    """Non-drop HH:MM:SS:FF, for messages and proof sheets."""
+def format_timecode(frames: int, rate: Fraction, drop_frame: bool = False) -> str:
+    """HH:MM:SS:FF for messages and proof sheets; `drop_frame` writes HH:MM:SS;FF at 29.97/59.94
+    (frame numbers skipped as `parse_time` reads them), as editing systems show NTSC cuts."""
     fps = nominal_fps(rate)
+    if drop_frame and rate.denominator == 1001:
+        dropped = 2 * fps // 30
+        per_ten = fps * 600 - dropped * 9  # real frames in ten minutes
+        tens, rest = divmod(frames, per_ten)
+        extra = 0 if rest < dropped else dropped * ((rest - dropped) // (fps * 60 - dropped))
+        nominal = frames + dropped * 9 * tens + extra
+        text = format_timecode(nominal, Fraction(fps))
+        return text[:8] + ";" + text[9:]
     secs, ff = divmod(frames, fps)
     mins, ss = divmod(secs, 60)
     hh, mm = divmod(mins, 60)

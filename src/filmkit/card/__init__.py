@@ -58,9 +58,9 @@ from filmkit.card.linebreak import THAI_FOLLOWING as _THAI_FOLLOWING  # noqa: F4
 if TYPE_CHECKING:
     from PIL import Image as PILImage
 
-__all__ = ["Aspect", "CardContent", "CardLayout", "PlacedImage", "PlacedRule", "PlacedText", "SafeArea",
-           "aspect_class", "card_text_box", "default_safe_area", "draw_card", "layout_card", "raqm_available",
-           "save_png", "thai_clusters"]
+__all__ = ["Aspect", "CardContent", "CardLayout", "Mark", "PlacedImage", "PlacedRule", "PlacedText", "SafeArea",
+           "aspect_class", "card_text_box", "composite", "default_safe_area", "draw_card", "layout_card", "open_image",
+           "raqm_available", "save_png", "soft_shadow", "text_marks", "thai_clusters"]
 
 def raqm_available() -> bool:
     """Whether Pillow can shape text (raqm and the libfribidi it loads at run time are present)."""
@@ -111,7 +111,7 @@ def draw_card(contents: Sequence[CardContent], width: int, height: int, *,
     if isinstance(background, Path):
         background = resolve_path(background, project_dir)
     canvas = background_canvas(background, width, height, project_dir)
-    logo_image = open_image(resolve_path(logo, project_dir), "logo", (width, height)) if logo is not None else None
+    logo_image = open_image(resolve_path(logo, project_dir), "logo", shown=(width, height)) if logo is not None else None
     layout = layout_card(contents, width, height, logo_size=logo_image.size if logo_image else None,
                          color=color, accent=accent, font=font, project_dir=project_dir, safe_area=safe_area)
     marks = _marks(layout)
@@ -145,9 +145,17 @@ def _marks(layout: CardLayout) -> list[Mark]:
     marks: list[Mark] = [
         (Image.new("L", (rule.box[2] - rule.box[0], rule.box[3] - rule.box[1]), 255), rule.color, rule.box[:2])
         for rule in layout.rules]
-    shaped_by_libass = [line for line in layout.lines if line.engine == "libass"]
+    return marks + text_marks(layout.lines)
+
+
+def text_marks(lines: Sequence[PlacedText]) -> list[Mark]:
+    """Each placed line's coverage, colour and top-left: drawn by Pillow (run by run, in visual
+    order, when a line has several faces), or by libass where Pillow cannot shape its script.
+    Also what draws the overlays' text (render.overlaytext)."""
+    shaped_by_libass = [line for line in lines if line.engine == "libass"]
     masks = libass_masks(shaped_by_libass) if shaped_by_libass else {}
-    for line in layout.lines:
+    marks: list[Mark] = []
+    for line in lines:
         mask, origin = masks[id(line)] if line.engine == "libass" else pillow_mask(line)
         marks.append((mask, line.color, origin))
     return marks

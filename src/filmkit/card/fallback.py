@@ -8,7 +8,6 @@ ffmpeg has with HarfBuzz and FriBidi built in, instead of being drawn broken.
 from __future__ import annotations
 
 import math
-import os
 import tempfile
 import unicodedata
 from collections.abc import Sequence
@@ -19,8 +18,8 @@ from typing import TYPE_CHECKING
 from filmkit.card.model import Box, PlacedText
 from filmkit.card.typeset import load_font
 from filmkit.errors import FilmkitError, RenderError
-from filmkit.text.fonts import line_height_units
-from filmkit.subtitles.ass import ass_escape  # the same literal-text escaping the subtitles use
+from filmkit.text.fonts import line_height_units, link_font_file
+from filmkit.subtitles.ass import ass_document, ass_escape  # the subtitles' own script writing
 
 if TYPE_CHECKING:
     from PIL import Image as PILImage
@@ -88,20 +87,14 @@ def _ass_document(lines: Sequence[PlacedText], sheet: _Sheet) -> str:
         for x, text in ((sheet.start, line.text), (sheet.area + sheet.em, _reference_letter(line))):
             events.append(f"Dialogue: 0,0:00:00.00,0:00:05.00,l{number},,0,0,0,,{{\\pos({x},{y + PAD})}}"
                           f"{ass_escape(text)}")
-    return "\n".join([
-        "[Script Info]", "ScriptType: v4.00+", f"PlayResX: {sheet.even_width}", f"PlayResY: {sheet.height}",
-        "WrapStyle: 2", "ScaledBorderAndShadow: yes", "", "[V4+ Styles]",
-        "Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, Bold, "
-        "Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, Alignment, "
-        "MarginL, MarginR, MarginV, Encoding",
-        *styles, "", "[Events]",
-        "Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text", *events, ""])
+    return ass_document(sheet.even_width, sheet.height, styles, events)
 
 
 def _draw_with_libass(lines: Sequence[PlacedText], sheet: _Sheet) -> PILImage.Image:
     """The sheet drawn by ffmpeg's libass, as coverage (L); FilmkitError saying what to install."""
     from PIL import Image
 
+    from filmkit.graph.text import build_text_still_args
     from filmkit.media.ffmpeg import run_tool
 
     with tempfile.TemporaryDirectory(prefix="filmkit-card-") as folder:
@@ -109,11 +102,11 @@ def _draw_with_libass(lines: Sequence[PlacedText], sheet: _Sheet) -> PILImage.Im
         fonts = work / "fonts"
         fonts.mkdir()
         for face in {line.font.path for line in lines}:
-            _link(face, fonts / face.name)
+            link_font_file(face, fonts / face.name)
         (work / "card.ass").write_text(_ass_document(lines, sheet), encoding="utf-8")
         output = work / "text.png"
         try:
-            run_tool(_libass_args(work / "card.ass", fonts, output, sheet.even_width, sheet.height),
+            run_tool(build_text_still_args(work / "card.ass", fonts, output, sheet.even_width, sheet.height),
                      what="card text (libass)")
             with Image.open(output) as image:
                 return image.convert("RGB").getchannel("R")
@@ -169,22 +162,3 @@ def _reference_letter(line: PlacedText) -> str:
 def _reference_box(line: PlacedText) -> Box:
     font = load_font(str(line.font.path), line.font.index, line.size, 400, False)
     return tuple(font.getbbox(_reference_letter(line), anchor="ls"))  # type: ignore[return-value]
-
-
-def _libass_args(ass_file: Path, fonts: Path, output: Path, width: int, height: int) -> list[str]:
-    import typed_ffmpeg as ff
-
-    video = (ff.sources.color(color="black", size=f"{width}x{height}", duration=1, rate=1)
-             .format(pix_fmts="rgb24")
-             .ass(filename=str(ass_file), fontsdir=str(fonts), shaping="complex"))
-    node = video.output(filename=str(output), extra_options={"frames:v": 1, "update": 1}).global_args(y=True)
-    return node.compile()[1:]
-
-
-def _link(source: Path, target: Path) -> None:
-    import shutil
-
-    try:
-        os.symlink(source, target)
-    except OSError:
-        shutil.copyfile(source, target)

@@ -13,7 +13,7 @@ from typing import NoReturn
 
 import click
 
-from filmkit.cli import check, info, render, subs  # noqa: F401  (each registers its commands)
+from filmkit.cli import check, info, interchange, render, review, subs  # noqa: F401  (each registers its commands)
 from filmkit.cli.app import cli
 from filmkit.atomic import environment_failure
 from filmkit.errors import ExitStatus, FilmkitError, Interrupted, Reported

@@ -34,6 +34,12 @@ def check(project_file: Path) -> None:
     _check_subtitles(loaded, timeline)
     if loaded.project.card is not None and timeline.card is not None:
         click.echo(f"  card: {format_seconds(timeline.card.frames, timeline.fps)}, in {', '.join(loaded.project.card.text)}")
+    for overlay in timeline.overlays:
+        click.echo(f"  overlay {overlay.index}: {overlay.kind}, {format_timecode(overlay.start, timeline.fps)} for "
+                   f"{format_seconds(overlay.frames, timeline.fps)}" + (", over the card" if overlay.over_card else ""))
+    ducking = [bed.index for bed in timeline.music if bed.duck is not None]
+    if ducking:
+        click.echo(f"  music {', '.join(map(str, ducking))}: ducks under the cut's sound")
     if loaded.project.exports is not None:
         from filmkit.export.matrix import plan_export
 
@@ -47,7 +53,8 @@ def check(project_file: Path) -> None:
 
 
 def _check_layout(plan: ExportPlan) -> None:
-    """Cues that need more lines than a platform's frame allows, listed per platform and language."""
+    """Cues that need more lines than a platform's frame allows, listed per platform and language;
+    overlays that cannot be placed in a platform's frame stop the check."""
     from filmkit.render.layout import version_layout_findings
     from filmkit.render.plan import plan_platform
 
@@ -58,6 +65,7 @@ def _check_layout(plan: ExportPlan) -> None:
                                 None, tracks)
         for finding in version_layout_findings(version, output.platform):
             click.echo(f"    {finding}")
+        version.overlays()  # every overlay placed in this frame, clear of its captions (or a ProjectError)
 
 
 def _check_subtitles(loaded: LoadedProject, timeline: Timeline) -> None:

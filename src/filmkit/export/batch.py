@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import os
+import socket
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -20,7 +21,8 @@ from pathlib import Path
 from filmkit import __version__
 from filmkit.atomic import environment_failure, sweep
 from filmkit.errors import FilmkitError, Interrupted
-from filmkit.export.manifest import Entry, HashCache, Manifest, canonical, export_lock, sha256_file, sha256_text
+from filmkit.export.manifest import (Entry, HashCache, Manifest, canonical, export_lock, loudness_fields, sha256_file,
+                                     sha256_text)
 from filmkit.export.matrix import ExportPlan, Output, is_vertical, output_inputs
 from filmkit.media.ffmpeg import Progress, stopping_all
 from filmkit.media.loudness import Loudness
@@ -31,6 +33,7 @@ from filmkit.render.plan import plan_platform
 from filmkit.render.run import render_all
 from filmkit.render.tracks import LanguageTrack
 from filmkit.render.verify import expected_frames
+from filmkit.render.worker import Workers
 
 # Languages written by one ffmpeg process. Each version has its own x264 encoder and frame
 # queues, so memory grows with the count; see benchmarks/RESULTS.md for the measurement.
@@ -76,6 +79,7 @@ class ExportEvent:
     job: Job | None = None
     frame: int = 0
     results: tuple[OutputResult, ...] = ()
+    worker: str = ""  # on a cluster: the worker running the job (START, PROGRESS)
 
 
 def run_export(
@@ -84,8 +88,11 @@ def run_export(
     jobs: int | None = None,
     force: bool = False,
     on_event: Callable[[ExportEvent], None] | None = None,
+    cluster: Workers | None = None,
 ) -> list[OutputResult]:
-    """Render what is not up to date; one failing job never stops the others."""
+    """Render what is not up to date; one failing job never stops the others. With `cluster`, the
+    jobs render on its workers (`export.cluster_run`); planning, the mix's loudness, the lock, the
+    manifest and moving files into place stay here."""
     notify = on_event or (lambda _event: None)
     with export_lock(plan.folder):
         for folder in {plan.folder, *(output.path.parent for output in plan.outputs)}:
@@ -109,8 +116,17 @@ def run_export(
         if work:
             notify(ExportEvent(EventKind.MEASURE))
             loudness = measure_mix(plan.timeline, plan.media)
-        for result in _execute(plan, work, manifest, inputs, loudness, jobs, notify):
+        if cluster is not None and work:
+            from filmkit.export.cluster_run import execute_on_cluster
+
+            done = execute_on_cluster(plan, work, manifest, inputs, loudness, notify, cluster)
+        else:
+            done = _execute(plan, work, manifest, inputs, loudness, jobs, notify)
+        for result in done:
             results[result.output.path] = result
+        from filmkit.export.review import record_run_and_review
+
+        record_run_and_review(plan, manifest, results.values())
     return [results[output.path] for output in plan.outputs]
 
 
@@ -179,6 +195,7 @@ def _run_job(plan: ExportPlan, job: Job, manifest: Manifest, inputs: dict[Path, 
     for output in job.outputs:
         try:
             entry = _finish_output(plan, output, inputs[output.path], tracks[output.lang], fps, rendered.get(output.path))
+            entry.worker, entry.seconds = socket.gethostname(), round(time.perf_counter() - started, 2)
             manifest.record(entry)
             results.append(OutputResult(output, Outcome.RENDERED, seconds=time.perf_counter() - started))
         except (FilmkitError, OSError) as exc:
@@ -196,11 +213,18 @@ def _finish_output(plan: ExportPlan, output: Output, inputs: dict[str, str], tra
     timeline = plan.timeline
     poster = write_poster(output.path, Fraction(poster_frame(plan.loaded, timeline)) / timeline.fps,
                           output.path.with_suffix(".jpg"))
+    measured = measure_file_loudness(output.path, info)
+    return output_entry(plan, output, inputs, tracks, fps, poster, loudness_fields(measured), sha256_file(output.path))
+
+
+def output_entry(plan: ExportPlan, output: Output, inputs: dict[str, str], tracks: tuple[LanguageTrack, ...],
+                 fps: Fraction, poster: Path, loudness: dict[str, float], sha256: str) -> Entry:
+    """The caption sidecars and manifest entry of a file in place, its poster and measurements made."""
+    timeline = plan.timeline
     sidecars: list[Path] = []
     exports = plan.loaded.project.exports
     if exports is not None and exports.sidecar and output.preset.captions and tracks:
         sidecars = write_sidecars(tracks, output.path, [output.preset.captions])
-    measured = measure_file_loudness(output.path, info)
     manifest_folder = plan.folder
     return Entry(
         path=Path(os.path.relpath(output.path, manifest_folder)).as_posix(),
@@ -208,12 +232,11 @@ def _finish_output(plan: ExportPlan, output: Output, inputs: dict[str, str], tra
         language=output.lang,
         inputs_hash=sha256_text(canonical(inputs)),
         inputs=inputs,
-        sha256=sha256_file(output.path),
+        sha256=sha256,
         size=output.path.stat().st_size,
         duration=float(timeline.duration),
         frames=expected_frames(timeline, fps),
-        loudness={"integrated_lufs": round(measured.integrated, 1), "true_peak_dbtp": round(measured.true_peak, 1),
-                  "lra_lu": round(measured.lra, 1)},
+        loudness=loudness,
         poster=Path(os.path.relpath(poster, manifest_folder)).as_posix(),
         sidecars=[Path(os.path.relpath(p, manifest_folder)).as_posix() for p in sidecars],
         filmkit=__version__,

@@ -4,6 +4,10 @@
 every input that made it, so a re-run renders only outputs whose inputs changed or whose file
 no longer matches. Everything is written to a temporary file and moved into place, so a kill
 at any moment leaves either the old manifest or the new one.
+
+The manifest also keeps what the review page shows beyond the files: when each file was
+rendered, when the last run started and ended, and the outputs whose last render failed, with
+the error (the previous good file, if any, stays recorded and in place).
 """
 
 from __future__ import annotations
@@ -13,13 +17,15 @@ import hashlib
 import json
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from filmkit.atomic import cannot_write, write_atomic
 from filmkit.errors import FilmkitError, OutputError
+from filmkit.media.loudness import Loudness
 
 MANIFEST_NAME = "manifest.json"
 CACHE_NAME = ".filmkit-hashes.json"
@@ -49,14 +55,37 @@ class Entry:
     poster: str | None = None
     sidecars: list[str] = field(default_factory=list)
     filmkit: str = ""
+    rendered_at: str = ""  # UTC, ISO 8601 (see utc_now); set when the entry is recorded
+    worker: str = ""  # the host that rendered it (this machine's name for a local export)
+    seconds: float = 0.0  # how long its job took there (a job writes up to four languages at once)
+
+
+@dataclass
+class Failure:
+    """An output whose last render failed: kept so the review page can show the error later."""
+
+    path: str  # relative to the manifest's folder, like Entry.path
+    platform: str
+    language: str
+    error: str
+    at: str = ""  # UTC, ISO 8601
+
+
+def utc_now() -> str:
+    """A timestamp that sorts as text (fixed width, UTC), so "rendered in the last run" is a comparison."""
+    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
 
 
 class Manifest:
     """The entries of one export folder, saved atomically after every finished job."""
 
-    def __init__(self, folder: Path, entries: dict[str, Entry] | None = None) -> None:
+    def __init__(self, folder: Path, entries: dict[str, Entry] | None = None,
+                 failures: dict[str, Failure] | None = None, last_run: dict[str, str] | None = None) -> None:
         self.folder = folder
         self.entries: dict[str, Entry] = entries or {}
+        self.failures: dict[str, Failure] = failures or {}
+        self.last_run: dict[str, str] = last_run or {}  # {"started": ..., "finished": ...} of the last export
+        self.opened_at = utc_now()  # the start of the run that reads this manifest to update it
         self._lock = threading.Lock()
 
     @property
@@ -69,9 +98,11 @@ class Manifest:
         try:
             data = json.loads((folder / MANIFEST_NAME).read_text(encoding="utf-8"))
             entries = {item["path"]: Entry(**item) for item in data.get("outputs", [])}
+            failures = {item["path"]: Failure(**item) for item in data.get("failed", [])}
+            last_run = {str(key): str(value) for key, value in dict(data.get("last_run") or {}).items()}
         except (OSError, ValueError, TypeError, KeyError):
-            entries = {}
-        return cls(folder, entries)
+            entries, failures, last_run = {}, {}, {}
+        return cls(folder, entries, failures, last_run)
 
     def relative(self, path: Path) -> str:
         return Path(os.path.relpath(path, self.folder)).as_posix()
@@ -81,12 +112,33 @@ class Manifest:
 
     def record(self, entry: Entry) -> None:
         with self._lock:
+            entry.rendered_at = entry.rendered_at or utc_now()
             self.entries[entry.path] = entry
+            self.failures.pop(entry.path, None)
             self.save()
 
+    def end_run(self, planned: Iterable[Path], failed: Iterable[Failure]) -> None:
+        """Close a run: its failures replace the old ones of the outputs it planned; others are kept."""
+        with self._lock:
+            for path in planned:
+                self.failures.pop(self.relative(path), None)
+            for failure in failed:
+                failure.at = failure.at or utc_now()
+                self.failures[failure.path] = failure
+            self.last_run = {"started": self.opened_at, "finished": utc_now()}
+            self.save()
+
+    def rendered_in_last_run(self, entry: Entry) -> bool:
+        started = self.last_run.get("started")
+        return bool(started and entry.rendered_at and entry.rendered_at >= started)
+
     def save(self) -> None:
-        data = {"filmkit_manifest": MANIFEST_VERSION,
-                "outputs": [asdict(self.entries[key]) for key in sorted(self.entries)]}
+        data: dict[str, Any] = {"filmkit_manifest": MANIFEST_VERSION,
+                                "outputs": [asdict(self.entries[key]) for key in sorted(self.entries)]}
+        if self.failures:
+            data["failed"] = [asdict(self.failures[key]) for key in sorted(self.failures)]
+        if self.last_run:
+            data["last_run"] = self.last_run
         write_atomic(self.path, json.dumps(data, ensure_ascii=False, indent=2) + "\n", what="the manifest")
 
 
@@ -96,6 +148,12 @@ def sha256_file(path: Path) -> str:
         while chunk := handle.read(CHUNK):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def loudness_fields(measured: Loudness) -> dict[str, float]:
+    """A measured loudness as the manifest records it."""
+    return {"integrated_lufs": round(measured.integrated, 1), "true_peak_dbtp": round(measured.true_peak, 1),
+            "lra_lu": round(measured.lra, 1)}
 
 
 def sha256_text(text: str) -> str:

@@ -22,6 +22,7 @@ from filmkit.platform.presets import load_preset
 from filmkit.project import LoadedProject, Timeline
 from filmkit.render.extras import poster_frame
 from filmkit.render.guard import check_beside, check_target, project_inputs, same_file_key
+from filmkit.render.overlays import check_overlay_texts
 from filmkit.render.plan import card_languages, load_and_check, slugify, version_tracks
 from filmkit.render.inputs import card_problems
 from filmkit.render.settings import limit_problems, picture_for, text_safe_area
@@ -80,6 +81,7 @@ def plan_export(project_file: Path, langs: Sequence[str] = (), platforms: Sequen
     for lang in chosen_langs:
         try:
             card_languages(loaded, parse_langs(lang))
+            check_overlay_texts(loaded, parse_langs(lang), list(presets))
             for vertical in sorted({is_vertical(p) for p in presets.values()}):
                 plan.tracks[(lang, vertical)] = version_tracks(loaded, timeline, lang, vertical)
         except ProjectError as exc:

@@ -16,7 +16,9 @@ from pathlib import Path
 
 import typed_ffmpeg as ff
 
+from filmkit.graph.duck import duck
 from filmkit.graph.picture import Picture, fit_picture
+from filmkit.media.levels import SoundLevels
 from filmkit.media.probe import MediaInfo
 from filmkit.project.timeline import Clip, MusicBed, Timeline
 from filmkit.timecode import format_rate, frames_to_seconds, seconds_arg
@@ -94,28 +96,47 @@ def _clip_branch(timeline: Timeline, clip: Clip, media: Mapping[Path, MediaInfo]
     seconds = frames_to_seconds(clip.frames, timeline.fps)
     if clip.kind == "image":
         stream = ff.input(clip.source, t=seconds_arg(seconds + READ_MARGIN), extra_options=_image_options(timeline, info))
-        video = _conform_video(timeline, stream.video, info, clip, picture)
+        video = _conform_video(timeline, _exact_frames(timeline, stream.video, clip.frames), info, clip, picture)
         return Branch(video, _silence(timeline, clip), clip.frames)
 
-    seek, skip = seek_point(clip.src_in, timeline.fps, info)
-    options: dict[str, object] = {"ss": seconds_arg(seek)} if seek else {}
-    # Picture and sound are read as two inputs (-an / -vn). ffmpeg wakes an input when the
-    # graph wants any of its streams; with one input, acrossfade asking for the next clip's
-    # sound early made its whole picture pile up in front of xfade (2.6 GB for a 46 s cut).
-    stream = ff.input(clip.source, t=seconds_arg(skip + seconds + READ_MARGIN), **options, extra_options={"an": True})
-    video = _conform_video(timeline, stream.video, info, clip, picture, skip)
+    frames = source_frames(timeline, clip.source, info, clip.src_in, clip.frames)
+    video = _conform_video(timeline, frames, info, clip, picture)
     return Branch(video, _clip_audio(timeline, clip, media), clip.frames)
 
 
+def source_frames(timeline: Timeline, source: Path, info: MediaInfo, src_in: int, frames: int) -> ff.VideoStream:
+    """Exactly `frames` frames of a media file from its frame `src_in`, at the project rate, from 0."""
+    seek, skip = seek_point(src_in, timeline.fps, info)
+    options: dict[str, object] = {"ss": seconds_arg(seek)} if seek else {}
+    seconds = frames_to_seconds(frames, timeline.fps)
+    # Picture and sound are read as two inputs (-an / -vn). ffmpeg wakes an input when the
+    # graph wants any of its streams; with one input, acrossfade asking for the next clip's
+    # sound early made its whole picture pile up in front of xfade (2.6 GB for a 46 s cut).
+    stream = ff.input(source, t=seconds_arg(skip + seconds + READ_MARGIN), **options, extra_options={"an": True})
+    return _exact_frames(timeline, stream.video, frames, skip)
+
+
 def _clip_audio(timeline: Timeline, clip: Clip, media: Mapping[Path, MediaInfo]) -> ff.AudioStream:
-    if clip.kind != "media" or clip.source is None or media[clip.source].audio is None:
+    if clip.kind != "media" or clip.source is None or media[clip.source].audio is None or clip.mute:
         return _silence(timeline, clip)
     info = media[clip.source]
     seek, skip = seek_point(clip.src_in, timeline.fps, info)
     options: dict[str, object] = {"ss": seconds_arg(seek)} if seek else {}
     seconds = frames_to_seconds(clip.frames, timeline.fps)
     stream = ff.input(clip.source, t=seconds_arg(skip + seconds + READ_MARGIN), **options, extra_options={"vn": True})
-    return _conform_audio(timeline, stream.audio, _clip_samples(timeline, clip), clip.gain_db, skip)
+    samples = _clip_samples(timeline, clip)
+    audio = _conform_audio(timeline, stream.audio, samples, clip.gain_db, skip)
+    return fades(audio, Fraction(samples, timeline.audio_rate), clip.fade_in, clip.fade_out)
+
+
+def fades(audio: ff.AudioStream, length: Fraction, fade_in: Fraction, fade_out: Fraction) -> ff.AudioStream:
+    """A sound of `length` seconds rising over its first `fade_in` seconds and falling over its last `fade_out`."""
+    if fade_in:
+        audio = audio.afade(type="in", start_time=0, duration=seconds_arg(min(fade_in, length)))
+    if fade_out:
+        fade = min(fade_out, length)
+        audio = audio.afade(type="out", start_time=seconds_arg(length - fade), duration=seconds_arg(fade))
+    return audio
 
 
 def _image_options(timeline: Timeline, info: MediaInfo) -> dict[str, object]:
@@ -140,23 +161,22 @@ def seek_point(src_in: int, fps: Fraction, info: MediaInfo) -> tuple[Fraction, F
     return frames_to_seconds(seek_frame, fps), frames_to_seconds(src_in - seek_frame, fps)
 
 
-def _conform_video(
-    timeline: Timeline, video: ff.VideoStream, info: MediaInfo, clip: Clip, picture: Picture,
-    skip: Fraction = Fraction(0),
-) -> ff.VideoStream:
-    """Constant rate, exact length, fitted into the output frame with square pixels, 8-bit 4:2:0.
-
-    `skip` seconds of the input are dropped first (fps starts there), for sources read from
-    before their in point.
-    """
-    assert info.video is not None
+def _exact_frames(timeline: Timeline, video: ff.VideoStream, frames: int, skip: Fraction = Fraction(0)) -> ff.VideoStream:
+    """Constant rate and exact length. `skip` seconds of the input are dropped first (fps starts
+    there), for sources read from before their in point."""
     video = (
         video.fps(fps=format_rate(timeline.fps), start_time=seconds_arg(skip) if skip else 0)
         .tpad(stop=-1, stop_mode="clone")
-        .trim(end_frame=clip.frames)
+        .trim(end_frame=frames)
     )
     if skip:
         video = video.setpts(expr="PTS-STARTPTS")  # concat and xfade expect each branch to start at 0
+    return video
+
+
+def _conform_video(timeline: Timeline, video: ff.VideoStream, info: MediaInfo, clip: Clip, picture: Picture) -> ff.VideoStream:
+    """Exact frames (see `_exact_frames`) fitted into the output frame with square pixels, 8-bit 4:2:0."""
+    assert info.video is not None
     # Limited range for every shot: a phone's full-range clip (yuvj420p) is converted here, not
     # left to the encoder, which takes its colour description from whichever frame comes first
     # (each segment of a long film would take another one).
@@ -268,8 +288,10 @@ def _concat(timeline: Timeline, branches: list[Branch]) -> Branch:
     return Branch(video, node.audio(0), frames)
 
 
-def mix_music(timeline: Timeline, audio: ff.AudioStream, media: Mapping[Path, MediaInfo]) -> ff.AudioStream:
-    beds = [bed for bed in (_music_branch(timeline, bed, media) for bed in timeline.music) if bed is not None]
+def mix_music(timeline: Timeline, audio: ff.AudioStream, media: Mapping[Path, MediaInfo],
+              levels: SoundLevels | None = None) -> ff.AudioStream:
+    """The beds over `audio`; `levels` (the cut's sound, measured) for the beds that duck under it."""
+    beds = [bed for bed in (_music_branch(timeline, bed, media, levels) for bed in timeline.music) if bed is not None]
     if not beds:
         return audio
     return ff.filters.amix(audio, *beds, duration="first", normalize=False, dropout_transition=0)
@@ -285,7 +307,8 @@ def music_length(timeline: Timeline, bed: MusicBed, info: MediaInfo) -> Fraction
     return length
 
 
-def _music_branch(timeline: Timeline, bed: MusicBed, media: Mapping[Path, MediaInfo]) -> ff.AudioStream | None:
+def _music_branch(timeline: Timeline, bed: MusicBed, media: Mapping[Path, MediaInfo],
+                  levels: SoundLevels | None) -> ff.AudioStream | None:
     info = media[bed.source]
     length = music_length(timeline, bed, info)
     if length <= 0:
@@ -299,14 +322,13 @@ def _music_branch(timeline: Timeline, bed: MusicBed, media: Mapping[Path, MediaI
         .aformat(sample_fmts="fltp", sample_rates=str(timeline.audio_rate), channel_layouts=layout(timeline))
         .atrim(end_sample=samples)
     )
-    if bed.fade_in:
-        audio = audio.afade(type="in", start_time=0, duration=seconds_arg(min(bed.fade_in, length)))
-    if bed.fade_out:
-        fade = min(bed.fade_out, length)
-        audio = audio.afade(type="out", start_time=seconds_arg(length - fade), duration=seconds_arg(fade))
+    audio = fades(audio, length, bed.fade_in, bed.fade_out)
     if bed.gain_db:
         audio = audio.volume(volume=f"{bed.gain_db:g}dB")
     delay = timeline.sample_at(bed.record_start)
     if delay:
         audio = audio.adelay(delays=f"{delay}S", all=True)
+    if bed.duck is not None:
+        assert levels is not None, "a ducking bed needs the cut's measured sound levels"
+        audio = duck(audio, bed.duck, levels, timeline.audio_rate)
     return audio

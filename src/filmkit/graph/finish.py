@@ -15,7 +15,9 @@ from pathlib import Path
 import typed_ffmpeg as ff
 
 from filmkit.graph.cut import build_cut, build_cut_audio, build_cut_picture, frame_tb, same_colour, last_frame, layout, mix_music
+from filmkit.graph.overlays import Layer, lay_layers
 from filmkit.graph.picture import BLUR_DIM, BLUR_DOWNSCALE, Picture, blur_radii
+from filmkit.media.levels import SoundLevels
 from filmkit.media.loudness import Loudness
 from filmkit.media.probe import MediaInfo
 from filmkit.project.timeline import CardTiming, Timeline
@@ -81,6 +83,7 @@ class Version:
     path: Path
     burn: Burn | None = None
     card: CardImage | None = None
+    layers: tuple[Layer, ...] = ()  # the overlay track of this version (graph.overlays)
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,7 @@ class RenderSpec:
     encoding: Encoding = field(default_factory=Encoding)
     loudness: Normalization | None = None
     fps: Fraction | None = None  # output rate when a platform needs another; default the project's
+    levels: SoundLevels | None = None  # the cut's sound, measured, for music beds that duck under it
 
 
 def build_render_args(
@@ -100,40 +104,44 @@ def build_render_args(
     picture = spec.picture or Picture(timeline.width, timeline.height)
     cut = build_cut(timeline, media, picture)
     assert cut.video is not None and cut.audio is not None
-    audio = film_audio(timeline, media, cut.audio)
+    audio = film_audio(timeline, media, cut.audio, spec.levels)
     if spec.loudness is not None:
-        audio = _normalize(timeline, audio, spec.loudness)
+        audio = normalize_loudness(timeline, audio, spec.loudness)
     outputs = []
     for version in versions:
         video = finish_picture(timeline, media, picture, cut.video, version)
         if spec.fps is not None and spec.fps != timeline.fps:
             video = video.fps(fps=format_rate(spec.fps))
-        outputs.append(_output(timeline, video, audio, version.path, spec.encoding))
+        outputs.append(encoded_output(timeline, video, audio, version.path, spec.encoding))
     node = outputs[0] if len(outputs) == 1 else ff.merge_outputs(*outputs)
     return node.global_args(y=True).compile()[1:]  # the binary is chosen by filmkit.media.ffmpeg
 
 
-def film_audio(timeline: Timeline, media: Mapping[Path, MediaInfo], cut_audio: ff.AudioStream) -> ff.AudioStream:
-    """The cut's sound, silence under the card, and the music beds over both."""
+def film_audio(timeline: Timeline, media: Mapping[Path, MediaInfo], cut_audio: ff.AudioStream,
+               levels: SoundLevels | None = None) -> ff.AudioStream:
+    """The cut's sound, silence under the card, and the music beds over both (ducking under the cut's
+    sound where they say so: `levels` is that sound, measured)."""
     audio = cut_audio
     if timeline.card is not None:
         samples = timeline.sample_at(timeline.total_frames) - timeline.sample_at(timeline.cut_frames)
         silence = ff.sources.anullsrc(channel_layout=layout(timeline), sample_rate=str(timeline.audio_rate))
         audio = ff.filters.concat(audio, silence.atrim(end_sample=samples), n=2, v=0, a=1).audio(0)
-    return mix_music(timeline, audio, media)
+    return mix_music(timeline, audio, media, levels)
 
 
 def finish_picture(
     timeline: Timeline, media: Mapping[Path, MediaInfo], picture: Picture, cut: ff.VideoStream, version: Version,
     offset: int = 0,
 ) -> ff.VideoStream:
-    """Subtitles over the cut, then the card after it.
+    """The overlays and subtitles over the cut, then the card after it (and the overlays kept over it).
 
     `offset` is the film's record frame where this timeline starts (a segment of a long film):
     the subtitles' times are the film's, so the picture is shifted to them while they burn.
     """
     card = timeline.card
-    video = cut
+    over_card = [layer for layer in version.layers if layer.over_card and card is not None]
+    under = [layer for layer in version.layers if not (layer.over_card and card is not None)]
+    video = lay_layers(timeline, media, cut, under, offset, timeline.cut_frames)
     if card is not None and card.fade_in:
         # The card comes in over a held last frame: the cut is never shortened by its card.
         video = video.tpad(stop=card.fade_in, stop_mode="clone")
@@ -150,13 +158,15 @@ def finish_picture(
     assert version.card is not None, "a timeline with a card needs a drawn card per version"
     card_video = _card_picture(timeline, media, picture, card, version.card)
     if card.join is None:
-        return ff.filters.concat(video, card_video, n=2, v=1, a=0).video(0).settb(expr=frame_tb(timeline))
-    return video.xfade(
-        card_video,
-        transition=card.join,
-        duration=seconds_arg(frames_to_seconds(card.fade_in, timeline.fps)),
-        offset=seconds_arg(frames_to_seconds(timeline.cut_frames, timeline.fps)),
-    )
+        video = ff.filters.concat(video, card_video, n=2, v=1, a=0).video(0).settb(expr=frame_tb(timeline))
+    else:
+        video = video.xfade(
+            card_video,
+            transition=card.join,
+            duration=seconds_arg(frames_to_seconds(card.fade_in, timeline.fps)),
+            offset=seconds_arg(frames_to_seconds(timeline.cut_frames, timeline.fps)),
+        )
+    return lay_layers(timeline, media, video, over_card, offset, timeline.total_frames)
 
 
 def _frames_as_pts(frames: int, fps: Fraction) -> str:
@@ -165,14 +175,21 @@ def _frames_as_pts(frames: int, fps: Fraction) -> str:
 
 
 def build_segment_args(
-    segment: Timeline, media: Mapping[Path, MediaInfo], versions: Sequence[Version], spec: RenderSpec, offset: int
+    segment: Timeline, media: Mapping[Path, MediaInfo], versions: Sequence[Version], spec: RenderSpec, offset: int,
+    keep: tuple[int, int] | None = None,
 ) -> list[str]:
-    """One segment of a long film, picture only, for each version (joined later without re-encoding)."""
+    """One segment of a long film, picture only, for each version (joined later without re-encoding).
+
+    `keep`: only the film's frames [first, last) of it (a piece of a shared-picture render,
+    whose segment is widened to frames where no transition runs).
+    """
     picture = spec.picture or Picture(segment.width, segment.height)
     video = build_cut_picture(segment, media, picture)
     outputs = []
     for version in versions:
         finished = finish_picture(segment, media, picture, video, version, offset)
+        if keep is not None:
+            finished = finished.trim(start_frame=keep[0] - offset, end_frame=keep[1] - offset).setpts(expr="PTS-STARTPTS")
         options = _video_options(spec.encoding)
         options["f"] = "mp4"
         outputs.append(ff.output(finished, filename=str(version.path), extra_options=options))
@@ -182,9 +199,9 @@ def build_segment_args(
 
 def build_sound_args(timeline: Timeline, media: Mapping[Path, MediaInfo], spec: RenderSpec, target: Path) -> list[str]:
     """The whole film's sound in one pass (cut, card silence, music, loudness), encoded once."""
-    audio = film_audio(timeline, media, build_cut_audio(timeline, media))
+    audio = film_audio(timeline, media, build_cut_audio(timeline, media), spec.levels)
     if spec.loudness is not None:
-        audio = _normalize(timeline, audio, spec.loudness)
+        audio = normalize_loudness(timeline, audio, spec.loudness)
     options = _audio_options(timeline, spec.encoding)
     options["f"] = "mp4"
     return ff.output(audio, filename=str(target), extra_options=options).global_args(y=True).compile()[1:]
@@ -229,7 +246,7 @@ def _blurred(video: ff.VideoStream, picture: Picture) -> ff.VideoStream:
     )
 
 
-def _normalize(timeline: Timeline, audio: ff.AudioStream, target: Normalization) -> ff.AudioStream:
+def normalize_loudness(timeline: Timeline, audio: ff.AudioStream, target: Normalization) -> ff.AudioStream:
     """Second pass of two-pass loudnorm: with the first pass's measurement it is a plain gain.
 
     loudnorm applies one linear gain only when the measured range fits the target range (and
@@ -283,7 +300,7 @@ def build_still_args(video: Path, seconds: Fraction, target: Path) -> list[str]:
     return node.global_args(y=True).compile()[1:]
 
 
-def _output(timeline: Timeline, video: ff.VideoStream, audio: ff.AudioStream, output: Path, encoding: Encoding) -> ff.OutputStream:
+def encoded_output(timeline: Timeline, video: ff.VideoStream, audio: ff.AudioStream, output: Path, encoding: Encoding) -> ff.OutputStream:
     options = {**_video_options(encoding), **_audio_options(timeline, encoding)}
     options["f"] = MUXERS.get(output.suffix.lower(), "mp4")
     options.update(_container_options(encoding, str(options["f"])))

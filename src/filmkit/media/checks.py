@@ -6,7 +6,8 @@ from fractions import Fraction
 from pathlib import Path
 
 from filmkit.errors import MediaError, Problem, ProjectError
-from filmkit.media.probe import MediaInfo, probe
+from filmkit.media.probe import MediaInfo
+from filmkit.media.probe_cache import cached_probe
 from filmkit.project.load import KeyPath, LoadedProject
 from filmkit.project.timeline import Timeline
 from filmkit.timecode import format_seconds, format_timecode, frames_to_seconds
@@ -20,12 +21,15 @@ def probe_media(loaded: LoadedProject, timeline: Timeline) -> dict[Path, MediaIn
             where[clip.source] = ("media", clip.media_name) if clip.media_name else ("cut", clip.index, "image")
     for bed in timeline.music:
         where.setdefault(bed.source, ("music", bed.index, "file"))
+    for overlay in timeline.overlays:
+        if overlay.source is not None:
+            where.setdefault(overlay.source, ("overlays", overlay.index, overlay.kind))
 
     infos: dict[Path, MediaInfo] = {}
     problems: list[Problem] = []
     for path, key in where.items():
         try:
-            infos[path] = probe(path)
+            infos[path] = cached_probe(path)
         except MediaError as exc:
             problems.append(loaded.locations.problem(key, str(exc)))
     if problems:
@@ -88,8 +92,31 @@ def check_media(loaded: LoadedProject, timeline: Timeline, media: dict[Path, Med
                 f"in {format_timecode(bed.src_in, fps)} is past the end of {bed.source.name}, which lasts "
                 f"{_length(info.duration, fps)}. Use an in point before the end",
             ))
+    problems.extend(_overlay_problems(loaded, timeline, media))
     if problems:
         raise ProjectError(problems)
+
+
+def _overlay_problems(loaded: LoadedProject, timeline: Timeline, media: dict[Path, MediaInfo]) -> list[Problem]:
+    """An image or clip overlay needs a picture; a clip, frames for as long as it is shown."""
+    problems = []
+    fps = timeline.fps
+    for overlay in timeline.overlays:
+        if overlay.source is None:
+            continue
+        info = media[overlay.source]
+        key: KeyPath = ("overlays", overlay.index, overlay.kind)
+        if info.video is None:
+            problems.append(loaded.locations.problem(key, f"{overlay.source.name} has no picture (audio only); "
+                                                          f"{'an image' if overlay.kind == 'image' else 'a video'} overlay needs one"))
+        elif (overlay.kind == "video"
+              and frames_to_seconds(overlay.src_in + overlay.frames, fps) > info.duration + frames_to_seconds(1, fps) / 2):
+            last = max(int(info.duration * fps) - overlay.frames, 0)
+            problems.append(loaded.locations.problem(("overlays", overlay.index, "in"), (
+                f"the clip is shown for {format_seconds(overlay.frames, fps)} from {format_timecode(overlay.src_in, fps)} "
+                f"in {overlay.source.name}, past the end of the file, which lasts {_length(info.duration, fps)}. Start "
+                f"it at {format_timecode(last, fps)} or earlier (`in`), or show it for less time")))
+    return problems
 
 
 def _length(seconds: Fraction, fps: Fraction) -> str:

@@ -11,14 +11,15 @@ from __future__ import annotations
 import contextlib
 import functools
 import importlib.util
+import json
 import logging
 import os
-import re
 import shlex
 import signal
 import subprocess
 import sys
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -26,10 +27,14 @@ from fractions import Fraction
 from pathlib import Path
 
 from filmkit.errors import FilmkitError, Interrupted, RenderError
+from filmkit.media.ffmpeg_log import failure, meaningful_line  # noqa: F401  (meaningful_line: re-exported)
 
 log = logging.getLogger("filmkit.media.ffmpeg")
 
 ENV_FFMPEG = "FILMKIT_FFMPEG"
+# A file to which every ffmpeg run appends one JSON line {"what", "wall"} (seconds): how the
+# benchmarks tell filmkit's own time from its ffmpeg processes' (benchmarks/RESULTS.md, overhead).
+ENV_TIMINGS = "FILMKIT_FFMPEG_TIMINGS"
 STDERR_LINES_KEPT = 60
 
 # glibc raises its mmap threshold after a large block is freed, so the frame pools of shots
@@ -38,18 +43,6 @@ STDERR_LINES_KEPT = 60
 # Other C libraries ignore the variable; a value the user set is kept.
 _FFMPEG_ENV_DEFAULTS = {"MALLOC_MMAP_THRESHOLD_": "131072"}
 
-# Lines ffmpeg prints after the real error; never the reason a render failed.
-_BOILERPLATE = (
-    "Conversion failed!",
-    "Exiting with exit code",
-    "Error opening output files",
-    "Error opening output file",
-    "Terminating thread with return code",
-    "Nothing was written into output file",
-    "Error while filtering: ",
-    "Task finished with error code",
-    "[out#",
-)
 
 
 @dataclass(frozen=True)
@@ -177,10 +170,12 @@ def _running(argv: list[str], what: str, *, stdout: int) -> Iterator[subprocess.
     """Start ffmpeg in its own session, registered so stopping_all() can stop it; raise
     Interrupted when it was stopped (or is not started because a stop is under way)."""
     log.debug("running %s", shlex.join(argv))
+    scope: StopScope | None = getattr(_SCOPE, "current", None)
     with _RUNNING_LOCK:
-        refused = _REFUSING > 0
+        refused = _REFUSING > 0 or (scope is not None and scope.stopped)
     if refused:
         raise Interrupted(f"{what}: not started (stopping)")
+    started = time.perf_counter()
     try:
         process = subprocess.Popen(
             argv,
@@ -195,7 +190,13 @@ def _running(argv: list[str], what: str, *, stdout: int) -> Iterator[subprocess.
         raise RenderError(f"{what}: cannot start ffmpeg ({exc.strerror})", argv=argv) from None
     with _RUNNING_LOCK:
         _RUNNING.add(process)
+        if scope is not None:
+            scope.processes.add(process)
+            if scope.stopped:  # stopped between the check above and now
+                _STOPPED.add(process)
     try:
+        if process in _STOPPED:
+            _stop(process)
         yield process
     except BaseException:
         _stop(process)
@@ -203,10 +204,22 @@ def _running(argv: list[str], what: str, *, stdout: int) -> Iterator[subprocess.
     finally:
         with _RUNNING_LOCK:
             _RUNNING.discard(process)
+            if scope is not None:
+                scope.processes.discard(process)
             stopped = process in _STOPPED
             _STOPPED.discard(process)
+        _record_timing(what, time.perf_counter() - started)
     if stopped:
         raise Interrupted(f"{what}: stopped")
+
+
+def _record_timing(what: str, wall: float) -> None:
+    """One ffmpeg run's wall time, in the debug log and, when asked, the timings file."""
+    log.debug("%s: ffmpeg ran %.3f s", what, wall)
+    target = os.environ.get(ENV_TIMINGS)
+    if target:
+        with open(target, "a", encoding="utf-8") as file:
+            file.write(json.dumps({"what": what, "wall": round(wall, 6)}) + "\n")
 
 
 @contextlib.contextmanager
@@ -228,6 +241,39 @@ def stopping_all() -> Iterator[None]:
             _REFUSING -= 1
 
 
+class StopScope:
+    """The ffmpeg runs of one piece of work (a cluster job in a worker that runs several), which
+    another thread can stop without touching the rest of the process: their runs raise
+    Interrupted, and no new one starts in the scope."""
+
+    def __init__(self) -> None:
+        self.stopped = False
+        self.processes: set[subprocess.Popen[bytes]] = set()
+
+    def stop(self) -> None:
+        with _RUNNING_LOCK:
+            self.stopped = True
+            running = list(self.processes)
+            _STOPPED.update(running)
+        for process in running:
+            _stop(process)
+
+
+_SCOPE = threading.local()
+
+
+@contextlib.contextmanager
+def stop_scope() -> Iterator[StopScope]:
+    """Every ffmpeg this thread starts inside the block belongs to the yielded scope."""
+    scope = StopScope()
+    previous = getattr(_SCOPE, "current", None)
+    _SCOPE.current = scope
+    try:
+        yield scope
+    finally:
+        _SCOPE.current = previous
+
+
 def _die_with_parent_hook() -> Callable[[], None] | None:
     """On Linux, a pre-exec hook asking the kernel to SIGKILL ffmpeg when filmkit dies.
 
@@ -243,47 +289,6 @@ def _die_with_parent_hook() -> Callable[[], None] | None:
         return None
     pr_set_pdeathsig, sigkill = 1, int(signal.SIGKILL)
     return lambda: prctl(pr_set_pdeathsig, sigkill)
-
-
-_SIGNALLED = {"SIGKILL": "killed (out of memory, or by another program)",
-              "SIGXFSZ": "stopped at the file size limit (ulimit -f)", "SIGSEGV": "crashed (segmentation fault)",
-              "SIGTERM": "terminated by another program", "SIGABRT": "aborted"}
-
-
-def failure(what: str, returncode: int, tail: Sequence[str]) -> str:
-    """Why an ffmpeg run failed, in one line: its own error, or the signal that ended it."""
-    if returncode < 0:
-        try:
-            name = signal.Signals(-returncode).name
-        except ValueError:
-            name = f"signal {-returncode}"
-        return (f"{what}: ffmpeg was {_SIGNALLED.get(name, f'ended by {name}')} ({name}); nothing was written. Run "
-                "the command again once the cause is gone")
-    return f"{what}: ffmpeg failed (exit code {returncode}): {meaningful_line(tail)}"
-
-
-def meaningful_line(lines: Sequence[str]) -> str:
-    """The line of ffmpeg's log that says why it failed: the first at error level.
-
-    ffmpeg prints the cause first and its consequences after ("Error reinitializing
-    filters", "Conversion failed!"), so the first error line is the one to show.
-    """
-    for line in lines:
-        match = _LEVELLED.match(line.strip())
-        if match and match.group("level") in ("error", "fatal") and not match.group("text").startswith(_BOILERPLATE):
-            return _clean(match.group("context"), match.group("text"))
-    candidates = [line.strip() for line in lines if line.strip() and not line.strip().startswith(_BOILERPLATE)]
-    return candidates[-1] if candidates else "no message from ffmpeg"
-
-
-_LEVELLED = re.compile(r"^(?P<context>(?:\[[^\]]*\]\s*)*?)\[(?P<level>error|fatal|warning|info)\]\s*(?P<text>.*)$")
-
-
-def _clean(context: str, text: str) -> str:
-    """Keep the component (filter, muxer) that complained, drop memory addresses."""
-    names = [part.split(" @ ")[0] for part in re.findall(r"\[([^\]]*)\]", context)]
-    names = [re.sub(r"^Parsed_(\w+?)_\d+$", r"\1", name) for name in names if not name.startswith(("fc#", "Eval", "AVFilterGraph"))]
-    return f"{names[0]}: {text}" if names else text
 
 
 def _drain(stream, tail: deque[str]) -> None:  # type: ignore[no-untyped-def]

@@ -62,6 +62,7 @@ class MediaInfo:
     video: VideoInfo | None
     audio: AudioInfo | None
     bit_rate: int | None = None
+    timecode: str | None = None  # the start timecode an editing system sees ("01:00:00:00"), when the file has one
 
     @property
     def is_image(self) -> bool:
@@ -108,7 +109,16 @@ def probe(path: Path) -> MediaInfo:
             video=video,
             audio=audio,
             bit_rate=container.bit_rate or None,
+            timecode=_start_timecode(container),
         )
+
+
+def _start_timecode(container) -> str | None:  # type: ignore[no-untyped-def]
+    """The `timecode` tag of the video stream, a timecode track or the container (camera files, EDL sources)."""
+    for stream in (*container.streams.video, *container.streams.data):
+        if stream.metadata.get("timecode"):
+            return str(stream.metadata["timecode"])
+    return container.metadata.get("timecode") or None
 
 
 def _reason(exc: BaseException) -> str:

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from filmkit.errors import Problem, ProjectError
 from filmkit.paths import not_a_file, resolved
-from filmkit.project.schema import SCHEMA_VERSION, Project
+from filmkit.project.schema import LANG_PATTERN, SCHEMA_VERSION, Project
 from filmkit.project.yamlguard import check_events, check_size
 from filmkit.timecode import TIME_FORMS
 
@@ -324,6 +324,10 @@ def _describe(error: dict[str, Any], loc: KeyPath, root: type[BaseModel]) -> str
     if bound is not None:
         limit = next(iter(error.get("ctx", {}).values()), "")
         return f"{_shown(value)} is out of range; use a number {bound} {limit}"
+    if kind == "string_pattern_mismatch" and error.get("ctx", {}).get("pattern") == LANG_PATTERN:
+        return f"{_shown(value)} is not a language code; use an ISO 639 code such as en, ar or pt-BR"
+    if kind == "bool_parsing":
+        return f"{_shown(value)} is not allowed here; expected true or false"
     if kind == "string_type" and value is not None and not isinstance(value, (dict, list)):
         return f"{_shown(value)} is not allowed here; expected text. Put it in quotes: \"{value}\""
     if kind in ("int_type", "float_type", "string_type", "dict_type", "list_type", "model_type", "bool_type"):

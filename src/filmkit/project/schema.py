@@ -34,6 +34,7 @@ XFADE_TRANSITIONS = (
 )
 TRANSITION_TYPES = ("cut", "crossfade", "dip", *XFADE_TRANSITIONS)
 
+
 class Strict(BaseModel):
     # No .inf or .nan anywhere (YAML writes them .inf and .nan, and 1e400 reads as inf).
     model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True, allow_inf_nan=False)
@@ -79,6 +80,10 @@ class Event(Strict):
     transition: Transition | None = None
     gain_db: Gain = 0
     focus: Number = Field(default=0.5, ge=0, le=1)  # horizontal centre kept when a platform crops (0 left, 1 right)
+    name: StrictStr | None = None  # the event's clip name in the editing system (kept by `filmkit import`/`timeline`)
+    fade_in: Seconds = 0  # seconds: this event's own sound rises from silence
+    fade_out: Seconds = 0
+    mute: bool = False  # this event's own sound is left out (music beds still play)
 
     @property
     def kind(self) -> Literal["media", "color", "image"]:
@@ -123,6 +128,20 @@ class Event(Strict):
         return self
 
 
+class Duck(Strict):
+    """How a music bed steps aside when the cut's own sound is above `threshold_db`."""
+
+    by_db: Number = Field(default=10, gt=0, le=60)
+    attack: Number = Field(default=0.2, ge=0, le=5)  # seconds the bed takes to go down (ahead of the sound)
+    release: Number = Field(default=0.6, ge=0, le=10)  # seconds it takes to come back after the sound
+    threshold_db: Number = Field(default=-30, ge=-90, le=0)  # dBFS, RMS over 20 ms of the cut's sound
+
+
+def _duck(value: object) -> object:
+    """`duck: true` ducks with the defaults."""
+    return {} if value is True else value
+
+
 class Music(Strict):
     """A bed under the cut, placed on the record timeline."""
 
@@ -133,6 +152,7 @@ class Music(Strict):
     gain_db: Gain = 0
     fade_in: Seconds = 0
     fade_out: Seconds = 0
+    duck: Annotated[Duck, BeforeValidator(_duck)] | None = None  # under the cut's own sound
 
 
 LANG_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
@@ -275,6 +295,10 @@ class Exports(Strict):
         return value
 
 
+# The overlay track builds on the value types above, so it is imported once they exist.
+from filmkit.project.overlay import Overlay  # noqa: E402
+
+
 class Project(Strict):
     filmkit: Literal[1]
     title: StrictStr = Field(min_length=1, max_length=500)
@@ -285,6 +309,7 @@ class Project(Strict):
     subtitles: Subtitles | None = None
     card: Card | None = None
     exports: Exports | None = None
+    overlays: list[Overlay] = []
 
 
 RATES_HELP = ", ".join(COMMON_RATES)

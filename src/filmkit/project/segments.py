@@ -37,7 +37,7 @@ def split_timeline(timeline: Timeline, events_per_segment: int) -> list[Segment]
 
 def _boundaries(timeline: Timeline, events_per_segment: int) -> list[int]:
     """Record frames to cut at: after every `events_per_segment` events, where no transition runs."""
-    busy = [(clip.record_start, clip.record_start + clip.join.frames) for clip in timeline.clips if clip.join]
+    busy = transitions(timeline)
     boundaries: list[int] = []
     since = 0  # events since the last boundary
     for clip in timeline.clips:
@@ -54,7 +54,7 @@ def _boundaries(timeline: Timeline, events_per_segment: int) -> list[int]:
 def _free_frame(clip: Clip, busy: list[tuple[int, int]], after: int) -> int | None:
     """The last frame boundary inside `clip` (its end included) that no transition overlaps."""
     for frame in range(clip.record_end, max(clip.record_start, after), -1):
-        if not any(start < frame < end for start, end in busy):
+        if is_free(frame, busy):
             return frame
     return None
 
@@ -66,3 +66,21 @@ def _rebased(clip: Clip, start: int, end: int) -> Clip:
     src_in = clip.src_in + cut_before if clip.kind == "media" else clip.src_in
     join = clip.join if cut_before == 0 else None
     return replace(clip, src_in=src_in, frames=frames, record_start=max(clip.record_start, start) - start, join=join)
+
+
+def window_timeline(timeline: Timeline, start: int, end: int) -> Timeline:
+    """The cut's record frames [start, end) as a timeline of their own, with the card when `end`
+    is the cut's end. `start` and `end` must be frames where no transition runs
+    (`free_frame_at_or_before`); music is left out (the caller mixes the whole film's sound)."""
+    clips = tuple(_rebased(clip, start, end) for clip in timeline.clips if clip.record_start < end and clip.record_end > start)
+    return replace(timeline, clips=clips, music=(), card=timeline.card if end >= timeline.cut_frames else None)
+
+
+def transitions(timeline: Timeline) -> list[tuple[int, int]]:
+    """The record frames [start, end) over which each transition runs."""
+    return [(clip.record_start, clip.record_start + clip.join.frames) for clip in timeline.clips if clip.join]
+
+
+def is_free(frame: int, busy: list[tuple[int, int]]) -> bool:
+    """No transition runs across this frame boundary (a timeline may start or end here)."""
+    return not any(start < frame < end for start, end in busy)

@@ -17,6 +17,7 @@ from typing import Literal
 from filmkit.errors import Problem, ProjectError
 from filmkit.project.load import KeyPath, LoadedProject
 from filmkit.project.schema import Event
+from filmkit.project.track import OverlayTiming, resolve_overlays
 from filmkit.timecode import (MAX_SECONDS, TimecodeError, format_seconds, format_timecode, parse_time,
                               seconds_to_frames)
 
@@ -45,10 +46,23 @@ class Clip:
     join: Join | None  # None: a straight cut (or the first clip)
     gain_db: float
     focus: float = 0.5  # horizontal centre kept when a platform crops the picture
+    fade_in: Fraction = Fraction(0)  # seconds over which its own sound rises, and falls at its end
+    fade_out: Fraction = Fraction(0)
+    mute: bool = False  # its own sound left out
 
     @property
     def record_end(self) -> int:
         return self.record_start + self.frames
+
+
+@dataclass(frozen=True)
+class Ducking:
+    """A bed's level while the cut's own sound is above `threshold_db` (dBFS, RMS)."""
+
+    by_db: float
+    attack: Fraction  # seconds
+    release: Fraction
+    threshold_db: float
 
 
 @dataclass(frozen=True)
@@ -61,6 +75,7 @@ class MusicBed:
     gain_db: float
     fade_in: Fraction  # seconds
     fade_out: Fraction
+    duck: Ducking | None = None
 
 
 @dataclass(frozen=True)
@@ -84,6 +99,7 @@ class Timeline:
     clips: tuple[Clip, ...]
     music: tuple[MusicBed, ...]
     card: CardTiming | None = None
+    overlays: tuple[OverlayTiming, ...] = ()
 
     @property
     def cut_frames(self) -> int:
@@ -143,6 +159,10 @@ def build_timeline(loaded: LoadedProject) -> Timeline:
         problems.append(loaded.locations.problem(("cut",), (
             f"the film lasts {format_timecode(length, fps)} ({format_seconds(length, fps)}); filmkit makes films of at "
             "most 24 hours. Shorten the events")))
+    overlays: tuple[OverlayTiming, ...] = ()
+    if not problems:  # the film's length is known: overlays are held against it
+        cut_frames = max(clip.record_end for clip in clips)
+        overlays = resolve_overlays(loaded, frames_of, cut_frames, cut_frames + (card.frames if card else 0), problems)
     if problems:
         raise ProjectError(problems)
     size = project.format.size
@@ -156,6 +176,7 @@ def build_timeline(loaded: LoadedProject) -> Timeline:
         clips=tuple(clips),
         music=tuple(bed for bed in music if bed is not None),
         card=card,
+        overlays=overlays,
     )
 
 
@@ -225,7 +246,8 @@ def _resolve_event(loaded: LoadedProject, index: int, event: Event, frames_of, p
     return Clip(
         index=index, kind=event.kind, source=source, media_name=event.media, color=event.color,
         src_in=src_in, frames=frames, record_start=0, join=None, gain_db=float(event.gain_db),
-        focus=float(event.focus),
+        focus=float(event.focus), fade_in=Fraction(str(event.fade_in)), fade_out=Fraction(str(event.fade_out)),
+        mute=event.mute,
     )
 
 
@@ -268,4 +290,6 @@ def _resolve_music(loaded: LoadedProject, index: int, frames_of) -> MusicBed | N
         index=index, source=loaded.resolve(bed.file), record_start=start, src_in=src_in,
         frames=frames, gain_db=float(bed.gain_db),
         fade_in=Fraction(str(bed.fade_in)), fade_out=Fraction(str(bed.fade_out)),
+        duck=Ducking(float(bed.duck.by_db), Fraction(str(bed.duck.attack)), Fraction(str(bed.duck.release)),
+                     float(bed.duck.threshold_db)) if bed.duck is not None else None,
     )

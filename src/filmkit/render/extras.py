@@ -1,4 +1,5 @@
-"""What goes beside a rendered video: the mix's loudness measured once, posters, caption sidecars.
+"""What goes beside a rendered video: the mix's loudness measured once (and the cut's sound levels,
+for music that ducks under it), posters, caption sidecars.
 
 The loudness of the mix is measured once (a first pass over the sound only) and every
 platform's render normalizes to its own target from that measurement. Posters and caption
@@ -9,14 +10,16 @@ from __future__ import annotations
 
 import math
 import os
+import threading
 from collections.abc import Sequence
 from fractions import Fraction
 from pathlib import Path
 
 from filmkit.atomic import cannot_write, temporary_path
 from filmkit.errors import OutputError, ProjectError
-from filmkit.graph import build_loudness_args, build_still_args
+from filmkit.graph import build_levels_args, build_loudness_args, build_still_args, level_window
 from filmkit.media.ffmpeg import run_tool
+from filmkit.media.levels import SoundLevels, parse_levels
 from filmkit.media.loudness import Loudness, parse_ebur128_summary
 from filmkit.media.probe import MediaInfo
 from filmkit.project import LoadedProject, Timeline
@@ -25,9 +28,29 @@ from filmkit.timecode import TimecodeError, format_seconds, parse_time
 
 
 def measure_mix(timeline: Timeline, media: dict[Path, MediaInfo]) -> Loudness | None:
-    """First pass over the film's mix; None for a silent film (nothing to normalize)."""
-    stderr = run_tool(build_loudness_args(timeline, media), what="measuring loudness")
+    """First pass over the film's mix (music ducked as it will be); None for a silent film (nothing to normalize)."""
+    stderr = run_tool(build_loudness_args(timeline, media, sound_levels(timeline, media)), what="measuring loudness")
     return parse_measurement(stderr)
+
+
+_LEVELS: dict[object, SoundLevels] = {}
+_LEVELS_LOCK = threading.Lock()
+
+
+def sound_levels(timeline: Timeline, media: dict[Path, MediaInfo]) -> SoundLevels | None:
+    """The cut's own sound measured window by window, when a music bed ducks under it (else None).
+
+    Measured once per film and process (an audio-only pass of a few seconds): the loudness pass
+    and every platform's render of an export mix the same ducked music.
+    """
+    if not any(bed.duck is not None for bed in timeline.music):
+        return None
+    key = (timeline, tuple(sorted(media.items(), key=lambda item: str(item[0]))))
+    with _LEVELS_LOCK:
+        if key not in _LEVELS:
+            stderr = run_tool(build_levels_args(timeline, media), what="measuring the cut's sound for ducking")
+            _LEVELS[key] = parse_levels(stderr, timeline.audio_rate, level_window(timeline))
+        return _LEVELS[key]
 
 
 def parse_measurement(stderr: str) -> Loudness | None:

@@ -43,6 +43,9 @@ def project_inputs(loaded: LoadedProject, media: Iterable[Path] = ()) -> dict[Pa
         if card.background_kind == "image":
             found.setdefault(loaded.resolve(card.background), "the card's background image")
         _font(loaded, card.font, found)
+    for index, overlay in enumerate(project.overlays):
+        if overlay.image:
+            found.setdefault(loaded.resolve(overlay.image), f"the image of overlays[{index}]")
     for path in _files(loaded.folder / "presets"):
         found.setdefault(path, "a preset file of the project")
     return found

@@ -16,7 +16,8 @@ from fractions import Fraction
 from pathlib import Path
 
 from filmkit.errors import ProjectError
-from filmkit.graph import Burn, CardImage, Encoding, Picture, RenderSpec, Version, build_render_args
+from filmkit.card.frame import default_safe_area
+from filmkit.graph import Burn, CardImage, Encoding, Layer, Picture, RenderSpec, Version, build_render_args
 from filmkit.media.loudness import Loudness
 from filmkit.media.checks import check_media, probe_media
 from filmkit.media.probe import MediaInfo
@@ -25,10 +26,12 @@ from filmkit.platform.safearea import SafeArea
 from filmkit.project import LoadedProject, Timeline, build_timeline, load_project
 from filmkit.render.card import draw_card_file
 from filmkit.render.composition import compose
-from filmkit.render.extras import measure_mix
+from filmkit.render.extras import measure_mix, sound_levels
 from filmkit.render.files import check_output_path
 from filmkit.render.guard import check_beside, project_inputs
 from filmkit.render.inputs import card_problems, check_inputs
+from filmkit.render.overlays import (OverlayFrame, PlacedOverlay, check_overlay_texts, check_overlays, place_overlays,
+                                     write_layers)
 from filmkit.render.settings import limit_problems, picture_for, render_spec, subtitle_safe_area, text_safe_area
 from filmkit.render.tracks import (LanguageTrack, available_languages, layout_findings, parse_langs, place_tracks,
                                    prepare_track, without_subtitles, write_burn)
@@ -43,6 +46,12 @@ class VersionPlan:
     output: Path
     tracks: tuple[LanguageTrack, ...] = ()  # subtitles to burn, first drawn above second
     card_langs: tuple[str, ...] = ()  # whose card text ends it (empty when the project has no card)
+    langs: tuple[str, ...] = ()  # the version's languages as asked (empty: the master)
+
+    @property
+    def overlay_langs(self) -> tuple[str, ...]:
+        """Whose text the overlays show: the version's languages, or the master's card language."""
+        return self.langs or self.card_langs
 
 
 @dataclass(frozen=True)
@@ -57,6 +66,7 @@ class RenderPlan:
     safe_area: SafeArea | None = None  # the card's text and logo stay inside (a platform's interface)
     subtitle_safe_area: SafeArea | None = None
     caption_area: tuple[int, int, int, int] | None = None  # a composed social frame's caption band
+    platform: str | None = None  # the preset's name; None for the master
 
     @property
     def output(self) -> Path:
@@ -70,9 +80,10 @@ class RenderPlan:
     def picture(self) -> Picture:
         return self.spec.picture or Picture(self.timeline.width, self.timeline.height)
 
-    def args(self, target: Path | None = None, burn: Burn | None = None, card: CardImage | None = None) -> list[str]:
+    def args(self, target: Path | None = None, burn: Burn | None = None, card: CardImage | None = None,
+             layers: tuple[Layer, ...] = ()) -> list[str]:
         """The argv of a single-version plan (for --dry-run and tests)."""
-        version = Version(target or self.output, burn, card)
+        version = Version(target or self.output, burn, card, layers)
         return build_render_args(self.timeline, self.media, [version], self.spec)
 
     def placed(self, version: VersionPlan | None = None) -> list[PlacedCue]:
@@ -96,6 +107,28 @@ class RenderPlan:
         assert self.loaded.project.subtitles is not None
         return write_burn(placed, self.loaded.project.subtitles.style, workdir, self.picture.width, self.picture.height)
 
+    def overlay_frame(self, version: VersionPlan | None = None) -> OverlayFrame:
+        """The version's frame as overlays are placed in it: safe area, and the captions to keep clear of."""
+        picture = self.picture
+        width, height = picture.width, picture.height
+        captions = [(cue.box, cue.cue.start, cue.cue.end) for cue in self.placed(version)]
+        if self.caption_area is not None:
+            captions.append((self.caption_area, Fraction(0), self.timeline.duration))
+        safe = (self.safe_area or default_safe_area(width, height)).box(width, height)
+        return OverlayFrame(width, height, safe, self.platform or f"{width}x{height}", tuple(captions))
+
+    def overlays(self, version: VersionPlan | None = None) -> list[PlacedOverlay]:
+        """The overlays the version shows, placed in its frame (ProjectError when one cannot be)."""
+        version = version or self.versions[0]
+        return place_overlays(self.loaded, self.timeline, self.media, self.overlay_frame(version),
+                              version.overlay_langs, self.platform)
+
+    def write_overlays(self, workdir: Path, version: VersionPlan | None = None) -> tuple[Layer, ...]:
+        """The version's overlay track as graph layers, its stills drawn into `workdir`."""
+        if not self.timeline.overlays:
+            return ()
+        return write_layers(self.overlays(version), self.loaded, self.overlay_frame(version), workdir)
+
     def write_card(self, workdir: Path, version: VersionPlan | None = None) -> CardImage | None:
         langs = (version or self.versions[0]).card_langs
         if self.timeline.card is None or not langs:
@@ -109,6 +142,7 @@ def load_and_check(project_file: Path) -> tuple[LoadedProject, Timeline, dict[Pa
     timeline = build_timeline(loaded)
     media = probe_media(loaded, timeline)
     check_media(loaded, timeline, media)
+    check_overlays(loaded)
     check_inputs(loaded)
     return loaded, timeline, media
 
@@ -121,11 +155,13 @@ def plan_render(
     langs = parse_langs(lang) if lang else []
     tracks = language_tracks(loaded, timeline, langs)
     card_langs = card_languages(loaded, langs)
+    check_overlay_texts(loaded, langs)
     target = Path(output) if output else default_output(loaded, lang)
     target = target.expanduser().absolute()
     check_output_path(target, protected=[loaded.path, *media, *(t.file.path for t in tracks)])
     check_beside(target, langs, loaded, project_inputs(loaded, media), explicit=output is not None)
-    return RenderPlan(loaded, timeline, media, (VersionPlan(target, tracks, card_langs),), RenderSpec(encoding=encoding))
+    spec = RenderSpec(encoding=encoding, levels=sound_levels(timeline, media))
+    return RenderPlan(loaded, timeline, media, (VersionPlan(target, tracks, card_langs, tuple(langs)),), spec)
 
 
 def plan_single_platform(project_file: Path, platform: str, lang: str | None, output: Path | None,
@@ -165,8 +201,9 @@ def plan_platform(
     for lang, path in outputs:
         check_output_path(path, protected=[loaded.path, *media])
         langs = parse_langs(lang) if lang else []  # no language: the master's card
-        versions.append(VersionPlan(path, tracks.get(lang, ()), card_languages(loaded, langs)))
-    spec = render_spec(preset, timeline, loudness, reframe)
+        check_overlay_texts(loaded, langs, [preset.name])
+        versions.append(VersionPlan(path, tracks.get(lang, ()), card_languages(loaded, langs), tuple(langs)))
+    spec = dataclasses.replace(render_spec(preset, timeline, loudness, reframe), levels=sound_levels(timeline, media))
     picture = spec.picture or Picture(timeline.width, timeline.height)
     subtitles = loaded.project.subtitles
     composed = compose(picture.width, picture.height, Fraction(timeline.width, timeline.height), picture.reframe,
@@ -174,7 +211,7 @@ def plan_platform(
                        captions=subtitles is not None)
     spec = dataclasses.replace(spec, picture=dataclasses.replace(picture, box=composed.picture))
     return RenderPlan(loaded, timeline, media, tuple(versions), spec, text_safe_area(preset), subtitle_safe_area(preset),
-                      composed.captions)
+                      composed.captions, preset.name)
 
 
 def language_tracks(loaded: LoadedProject, timeline: Timeline, langs: Sequence[str],

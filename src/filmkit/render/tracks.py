@@ -8,15 +8,12 @@ file and a folder linking the chosen fonts for libass) goes in a work folder the
 from __future__ import annotations
 
 import math
-import os
-import shutil
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
 from filmkit.errors import FilmkitError, ProjectError, SubtitleError
-from collections.abc import Sequence
-
 from filmkit.graph import Burn
 from filmkit.platform.safearea import SafeArea
 from filmkit.project import LoadedProject, Timeline
@@ -24,7 +21,7 @@ from filmkit.project.schema import SubtitleStyle
 from filmkit.subtitles.ass import AssStyle, Box, PlacedCue, Track, faces_used, place_cues, write_ass
 from filmkit.subtitles.model import Cue, Finding, Severity, SubtitleFile
 from filmkit.text.faces import FaceSet, FontMissingError
-from filmkit.text.fonts import FontChoice, script_of
+from filmkit.text.fonts import FontChoice, link_font_file, script_of
 from filmkit.text.runs import itemize, missing, surely_drawable
 
 SUBTITLE_SUFFIXES = (".srt", ".vtt", ".ass", ".ssa")
@@ -206,18 +203,9 @@ def write_burn(placed: Sequence[PlacedCue], style: SubtitleStyle, workdir: Path,
     fonts_dir = workdir / "fonts"
     fonts_dir.mkdir(exist_ok=True)
     for face in faces_used(placed):
-        link_or_copy(face.path, fonts_dir / face.path.name)
+        link_font_file(face.path, fonts_dir / face.path.name)
     return Burn(ass_file, fonts_dir)
 
-
-def link_or_copy(source: Path, link: Path) -> None:
-    """`link` names `source`: a symbolic link where the file system allows it, else a copy."""
-    if link.exists():
-        return
-    try:
-        os.symlink(source, link)
-    except OSError:
-        shutil.copyfile(source, link)
 
 
 def warnings_of(tracks: list[LanguageTrack]) -> list[Finding]:

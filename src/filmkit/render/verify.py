@@ -21,15 +21,16 @@ from filmkit.project import Timeline
 
 
 def verify(path: Path, timeline: Timeline, picture: Picture | None = None, fps: Fraction | None = None,
-           preset: Preset | None = None) -> ReadBack:
+           preset: Preset | None = None, frames: int | None = None) -> ReadBack:
     """The file must be exactly what the timeline (and `preset`, if given) asks for, or it does
-    not replace anything. Returns what was read, for the steps after (loudness, manifest)."""
+    not replace anything. Returns what was read, for the steps after (loudness, manifest).
+    `frames`: the frame count of a range render, instead of the whole film's."""
     picture = picture or Picture(timeline.width, timeline.height)
     try:
         readback = read_back(path)
     except MediaError as exc:
         raise RenderError(f"the rendered file cannot be read back: {exc}") from None
-    info, expected = readback.info, expected_frames(timeline, fps)
+    info, expected = readback.info, frames if frames is not None else expected_frames(timeline, fps)
     problems = []
     if info.video is None or info.audio is None or readback.gop is None:
         problems.append("a video or audio stream is missing")
@@ -56,4 +57,6 @@ def expected_frames(timeline: Timeline, fps: Fraction | None = None) -> int:
     """Frames of the film at the output rate (the project's, or a platform's when it differs)."""
     if fps is None or fps == timeline.fps:
         return timeline.total_frames
-    return math.ceil(timeline.duration * fps - Fraction(1, 2))
+    # ffmpeg's fps filter rounds a half frame up (round=near, halves away from zero): a 151-frame
+    # 50 fps film is 75.5 frames at 25 fps and comes out as 76.
+    return math.floor(timeline.duration * fps + Fraction(1, 2))

@@ -254,7 +254,7 @@ def write_ass(placed: Sequence[PlacedCue], width: int, height: int, style: AssSt
                                             item.mark_font is not None)
         for line, baseline in zip(item.lines, item.baselines):
             events.append(_dialogue(item, line, baseline))
-    return "\n".join([_header(width, height), *styles.values(), "", _EVENTS_HEADER, *events, ""])
+    return ass_document(width, height, list(styles.values()), events)
 
 
 def _dialogue(item: PlacedCue, line: Line, baseline: float) -> str:
@@ -293,6 +293,11 @@ def _style_name(lang: str) -> str:
 
 
 _EVENTS_HEADER = "[Events]\nFormat: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text"
+
+
+def ass_document(width: int, height: int, styles: Sequence[str], events: Sequence[str]) -> str:
+    """A whole ASS script: header at the output size (every number a pixel), styles, events."""
+    return "\n".join([_header(width, height), *styles, "", _EVENTS_HEADER, *events, ""])
 
 
 def _header(width: int, height: int) -> str:

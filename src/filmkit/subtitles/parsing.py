@@ -120,6 +120,21 @@ def _without_italic_marker(state: ParseState, number: int, text: str) -> str:
     return unmarked
 
 
+def read_timed(state: ParseState, block: list[Line], timings: list[int], written: int | None,
+               numbered: bool = True) -> None:
+    """Every cue of a block: each timing line with the text up to the next timing line. In a
+    numbered format (SubRip) a number just above the next timing line is that cue's number."""
+    for k, start in enumerate(timings):
+        stop = timings[k + 1] if k + 1 < len(timings) else len(block)
+        body = block[start + 1 : stop]
+        following = written if not numbered else None
+        if k + 1 < len(timings):
+            body, number = split_missing_blank(state, body, block[stop])
+            following = number if numbered else written
+        read_cue(state, block[start], body, written)
+        written = following
+
+
 def orphan(state: ParseState, block: list[Line]) -> None:
     """Text that belongs to no timing line would be lost: always an error."""
     first, last = block[0][0], block[-1][0]

@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from filmkit.subtitles.model import Cue, Finding
-from filmkit.subtitles.parsing import (INDEX, Line, ParseState, blocks, orphan, read_cue, read_head,
-                                       split_missing_blank, summarize)
+from filmkit.subtitles.parsing import INDEX, Line, ParseState, blocks, orphan, read_head, read_timed, summarize
 from filmkit.subtitles.timing import is_timing_line
 
 
@@ -33,14 +32,6 @@ def parse_srt(lines: list[str], path: Path) -> tuple[list[Cue], list[Finding]]:
         if pending is not None and not head:
             head = [pending]
         pending = None
-        written = read_head(state, head)
-        for k, start in enumerate(timings):
-            stop = timings[k + 1] if k + 1 < len(timings) else len(block)
-            body = block[start + 1 : stop]
-            next_written = None
-            if k + 1 < len(timings):
-                body, next_written = split_missing_blank(state, body, block[stop])
-            read_cue(state, block[start], body, written)
-            written = next_written
+        read_timed(state, block, timings, read_head(state, head))
     summarize(state)
     return state.cues, state.findings

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from filmkit.subtitles.model import Cue, Finding
-from filmkit.subtitles.parsing import INDEX, Line, ParseState, blocks, orphan, read_cue, split_missing_blank, summarize
+from filmkit.subtitles.parsing import INDEX, Line, ParseState, blocks, orphan, read_timed, summarize
 from filmkit.subtitles.timing import is_timing_line, shown
 
 _SIGNATURE = re.compile(r"^WEBVTT(?:[ \t].*)?$")
@@ -56,9 +56,4 @@ def _read_block(state: ParseState, block: list[Line], *, last: bool) -> None:
     head = block[: timings[0]]
     if len(head) > 1:  # one line may be the cue id; more is text with no timing line
         orphan(state, head[:-1])
-    for k, start in enumerate(timings):
-        stop = timings[k + 1] if k + 1 < len(timings) else len(block)
-        body = block[start + 1 : stop]
-        if k + 1 < len(timings):
-            body, _ = split_missing_blank(state, body, block[stop])
-        read_cue(state, block[start], body, -1)
+    read_timed(state, block, timings, -1, numbered=False)

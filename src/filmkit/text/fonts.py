@@ -109,7 +109,7 @@ INSTALL_HINT = {
     **{script: f"install it into filmkit's environment with `pip install {pypi}` (or system-wide on Debian/Ubuntu: "
                f"`apt install {debian}`), or set subtitles.style.font to a .ttf/.otf file that covers {script}"
        for script, (pypi, debian) in _INSTALL.items()},
-    **{script: f"no Python package carries a {script} font, so install the system one: on Debian/Ubuntu "
+    **{script: f"no Python package carries a font for {script}, so install the system one: on Debian/Ubuntu "
                f"`apt install fonts-noto-core` (elsewhere Noto Sans {name} from notofonts.github.io into a font "
                f"folder), or set subtitles.style.font to a .ttf/.otf file that covers {script}"
        for script, name in _SYSTEM_ONLY.items()},
@@ -320,3 +320,16 @@ def missing_glyphs(text: str, faces: list[FontChoice]) -> list[str]:
         if not any(ord(char) in cmap for cmap in covered):
             missing.append(char)
     return missing
+
+
+def link_font_file(source: Path, link: Path) -> None:
+    """`link` names the font file `source` (for libass's fonts folder): a symbolic link where the
+    file system allows it, else a copy."""
+    import shutil
+
+    if link.exists():
+        return
+    try:
+        os.symlink(source, link)
+    except OSError:
+        shutil.copyfile(source, link)

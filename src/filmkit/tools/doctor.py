@@ -7,6 +7,7 @@ import platform
 from dataclasses import dataclass
 
 from filmkit.errors import FilmkitError
+from filmkit.text.fonts import CANDIDATES
 
 # Filters a render uses; a missing one means a render fails halfway, so they are required.
 REQUIRED_FILTERS = (
@@ -20,6 +21,8 @@ REQUIRED_ENCODERS = ("libx264", "aac")
 FONT_SCRIPTS: tuple[tuple[str, str | None], ...] = (
     ("latin", None), ("greek", None), ("cyrillic", None), ("arabic", None), ("hebrew", None),
     ("devanagari", None), ("thai", None), ("han", "zh"), ("han", "zh-TW"), ("han", "ja"), ("hangul", "ko"),
+    *((script, None) for script in sorted(CANDIDATES) if script not in
+      ("latin", "greek", "cyrillic", "arabic", "hebrew", "devanagari", "thai")),
 )
 
 

@@ -1,0 +1,46 @@
+"""PURE: a range of the film's record frames, rendered exactly as the full film shows them.
+
+The picture is built from a window of the cut that starts and ends where no transition runs
+(so a transition crossing `first` is rendered whole and its first frames dropped), finished
+with the film's subtitles, overlays and card at their film times, then trimmed to
+[first, last). The sound is the whole film's (cut, card silence, music, ducking, loudness),
+trimmed on the sample positions of those frames: sound is cheap next to pictures, and only the
+whole mix says what a music bed or a loudness gain does at a given moment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import typed_ffmpeg as ff
+
+from filmkit.graph.cut import build_cut_audio, build_cut_picture
+from filmkit.graph.finish import RenderSpec, Version, normalize_loudness, encoded_output, film_audio, finish_picture
+from filmkit.graph.picture import Picture
+from filmkit.media.probe import MediaInfo
+from filmkit.project.timeline import Timeline
+
+
+def build_range_args(
+    film: Timeline, window: Timeline, media: Mapping[Path, MediaInfo], versions: Sequence[Version],
+    spec: RenderSpec, start: int, first: int, last: int,
+) -> list[str]:
+    """Arguments writing the film's frames [first, last) for each version.
+
+    `window` is the film's cut from record frame `start` (<= first) on, as a timeline of its own
+    (`project.segments.window_timeline`), with the card when the range reaches it.
+    """
+    picture = spec.picture or Picture(film.width, film.height)
+    video = build_cut_picture(window, media, picture)
+    audio = film_audio(film, media, build_cut_audio(film, media), spec.levels)
+    if spec.loudness is not None:
+        audio = normalize_loudness(film, audio, spec.loudness)
+    audio = audio.atrim(start_sample=film.sample_at(first), end_sample=film.sample_at(last)).asetpts(expr="PTS-STARTPTS")
+    outputs = []
+    for version in versions:
+        finished = finish_picture(window, media, picture, video, version, start)
+        finished = finished.trim(start_frame=first - start, end_frame=last - start).setpts(expr="PTS-STARTPTS")
+        outputs.append(encoded_output(film, finished, audio, version.path, spec.encoding))
+    node = outputs[0] if len(outputs) == 1 else ff.merge_outputs(*outputs)
+    return node.global_args(y=True).compile()[1:]
