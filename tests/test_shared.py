@@ -24,7 +24,7 @@ from filmkit.errors import FilmkitError
 from filmkit.export.manifest import sha256_file
 from filmkit.platform.presets import load_preset
 from filmkit.project import build_timeline, load_project
-from filmkit.render.files import TEMP_MARK
+from filmkit.atomic import TEMP_MARK
 from filmkit.render.plan import load_and_check, plan_platform, version_tracks
 from filmkit.render.run import render_all
 from filmkit.render.shared import Piece, plan_pieces, shared_pieces

@@ -44,7 +44,7 @@ def background_canvas(background: str | Path | None, width: int, height: int,
             raise
         return Image.new("RGBA", (width, height), rgba)
     side = max(width, height)  # either way round: the picture may be turned by its EXIF orientation
-    image = ImageOps.exif_transpose(open_image(Path(background), "background", shown=(side, side))).convert("RGB")
+    image = ImageOps.exif_transpose(open_image(Path(background), "background", (side, side))).convert("RGB")
     cover = ImageOps.fit(image, (width, height), method=Image.Resampling.LANCZOS, centering=(0.5, 0.5))
     darker = Image.blend(cover, Image.new("RGB", cover.size, (0, 0, 0)), DARKEN)
     return darker.convert("RGBA")
@@ -78,7 +78,7 @@ def soft_shadow(canvas: PILImage.Image, box: Box, marks: list[Mark]) -> None:
     composite(canvas, halo, (0, 0, 0, 255), (left, top))
 
 
-def open_image(path: Path, what: str, key: str | None = None, shown: tuple[int, int] | None = None) -> PILImage.Image:
+def open_image(path: Path, what: str, shown: tuple[int, int] | None = None, key: str | None = None) -> PILImage.Image:
     """A logo or background image, decoded at no less than the `shown` size (bounded memory, see
     media.images); MediaError naming the file and the fix.
 
@@ -86,8 +86,9 @@ def open_image(path: Path, what: str, key: str | None = None, shown: tuple[int, 
     image gives its own, e.g. overlays[0].image).
     """
     key = key or ("card.logo" if what == "logo" else "card.background")
+    setting = key.rsplit(".", 1)[-1]
     if not path.exists() and not path.is_symlink():
-        remove = f"remove `{key.rsplit('.', 1)[-1]}:` from the card" if key.startswith("card.") else "remove the overlay"
+        remove = f"remove `{setting}:` from the card" if key.startswith("card.") else "remove the overlay"
         raise MediaError(f"{key}: {path} does not exist. Check the path (relative to the project file), or {remove}")
     return open_picture(path, key, shown)
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from filmkit import __version__
 from filmkit.atomic import environment_failure, sweep
-from filmkit.errors import FilmkitError, Interrupted
+from filmkit.errors import FilmkitError, Interrupted, OutputError
 from filmkit.export.manifest import (Entry, HashCache, Manifest, canonical, export_lock, loudness_fields, sha256_file,
                                      sha256_text)
 from filmkit.export.matrix import ExportPlan, Output, is_vertical, output_inputs
@@ -126,7 +126,13 @@ def run_export(
             results[result.output.path] = result
         from filmkit.export.review import record_run_and_review
 
-        record_run_and_review(plan, manifest, results.values())
+        try:
+            record_run_and_review(plan, manifest, results.values())
+        except OutputError:
+            # When jobs already failed (a full disk, say), their failures are the news and the exit
+            # status; a page that cannot be written then is not raised over them.
+            if not any(result.outcome is Outcome.FAILED for result in results.values()):
+                raise
     return [results[output.path] for output in plan.outputs]
 
 

@@ -21,7 +21,7 @@ from filmkit.errors import FilmkitError, Interrupted
 from filmkit.export.manifest import loudness_fields, sha256_file
 from filmkit.platform.conformance import measure_file_loudness
 from filmkit.render.extras import write_poster
-from filmkit.render.files import TEMP_MARK
+from filmkit.atomic import TEMP_MARK
 from filmkit.render.run import RenderResult, render_for_handoff
 from filmkit.render.worker import (Expectations, PathMap, Recipe, WorkerMismatch, cancellable, check_worker,
                                    progress_sender, replan, worker_name)

@@ -222,7 +222,7 @@ def _draw_image(loaded: LoadedProject, timing: OverlayTiming, box: Box, target: 
     from filmkit.card import open_image, save_png
 
     assert timing.source is not None
-    image = ImageOps.exif_transpose(open_image(timing.source, "image", f"overlays[{timing.index}].image"))
+    image = ImageOps.exif_transpose(open_image(timing.source, "image", key=f"overlays[{timing.index}].image"))
     scaled = image.convert("RGBA").resize((box[2] - box[0], box[3] - box[1]), Image.Resampling.LANCZOS)
     return save_png(scaled, target)
 
@@ -239,7 +239,7 @@ def check_overlays(loaded: LoadedProject) -> None:
         path = ("overlays", index)
         try:
             if item.image is not None:
-                open_image(loaded.resolve(item.image), "image", f"overlays[{index}].image")
+                open_image(loaded.resolve(item.image), "image", key=f"overlays[{index}].image")
         except FilmkitError as exc:
             problems.append(loaded.locations.problem((*path, "image"), exc.message.split(": ", 1)[-1]))
         for number, name in enumerate(item.platforms or []):

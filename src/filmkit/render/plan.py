@@ -29,9 +29,9 @@ from filmkit.render.composition import compose
 from filmkit.render.extras import measure_mix, sound_levels
 from filmkit.render.files import check_output_path
 from filmkit.render.guard import check_beside, project_inputs
-from filmkit.render.inputs import card_problems, check_inputs
 from filmkit.render.overlays import (OverlayFrame, PlacedOverlay, check_overlay_texts, check_overlays, place_overlays,
                                      write_layers)
+from filmkit.render.inputs import card_problems, check_inputs
 from filmkit.render.settings import limit_problems, picture_for, render_spec, subtitle_safe_area, text_safe_area
 from filmkit.render.tracks import (LanguageTrack, available_languages, layout_findings, parse_langs, place_tracks,
                                    prepare_track, without_subtitles, write_burn)
@@ -142,8 +142,8 @@ def load_and_check(project_file: Path) -> tuple[LoadedProject, Timeline, dict[Pa
     timeline = build_timeline(loaded)
     media = probe_media(loaded, timeline)
     check_media(loaded, timeline, media)
-    check_overlays(loaded)
     check_inputs(loaded)
+    check_overlays(loaded)
     return loaded, timeline, media
 
 

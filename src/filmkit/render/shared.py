@@ -23,7 +23,7 @@ from pathlib import Path
 from filmkit.graph import Layer, Version, build_join_args, build_segment_args, build_sound_args
 from filmkit.media.ffmpeg import Progress, run_ffmpeg
 from filmkit.project.segments import window_timeline
-from filmkit.render.files import TEMP_MARK
+from filmkit.atomic import TEMP_MARK
 from filmkit.render.plan import RenderPlan
 from filmkit.render.range import FrameRange, window_bounds
 
