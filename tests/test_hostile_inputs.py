@@ -119,6 +119,7 @@ def test_subtitle_encodings_must_be_text_encodings(run_cli, tmp_path: Path, clip
     (tmp_path / "en.srt").write_text("1\n00:00:00,100 --> 00:00:00,900\nHi\n", encoding="utf-8")
     edit = project(tmp_path, clips, CUT + f'subtitles: {{files: {{en: en.srt}}, encoding: {{en: "{name}"}}}}\n')
     refused(run_cli("check", str(edit)), f"{edit}:6:", "subtitles.encoding.en:", "Give a character encoding")
+    refused(run_cli("subs", "lint", "--project", str(edit)), f"{edit}:6:", "subtitles.encoding.en:")
     result = run_cli("subs", "lint", str(tmp_path / "en.srt"), "--encoding", name.replace("\\0", "\0"))
     refused(result, "Give a character encoding")
 
