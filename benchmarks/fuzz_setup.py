@@ -89,7 +89,11 @@ cut:
   - {{media: a, in: "00:00:01:00", out: "00:00:03:00", transition: {{type: dip, duration: 0.5}}}}
   - {{image: "{still}", duration: 1, transition: {{type: wipeleft, duration: 0.2}}}}
   - {{media: b, in: 2.5, duration: 2, gain_db: -3, focus: 0.3}}
-music: [{{file: "{tone}", start: 1, in: 0.5, duration: 4, gain_db: -12, fade_in: 1, fade_out: 1}}]
+music: [{{file: "{tone}", start: 1, in: 0.5, duration: 4, gain_db: -12, fade_in: 1, fade_out: 1, duck: true}}]
+overlays:
+  - {{image: "{logo}", start: 0.5, duration: 2, position: top-right, width: 0.2, fade_in: 0.2}}
+  - {{text: {{en: "Gold, at last", ru: "Золото"}}, start: 1, end: 3, position: bottom-left, style: {{size: 1.2}}}}
+  - {{video: b, in: 1, start: 2, duration: 1, position: {{x: 0.9, y: 0.9}}, width: 0.3}}
 subtitles:
   files: {{en: richsubs/en.srt, ru: richsubs/ru.srt, ar: richsubs/ar.srt, uk: richsubs/uk.srt, es: none}}
   encoding: {{uk: cp1251}}

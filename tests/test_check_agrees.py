@@ -3,7 +3,7 @@ that render then refused).
 
 Every kind of file (good, text, noise, empty, a video, a sound, a picture, a 16000x16000 PNG, a
 download cut short, a FIFO, a symlink loop, a folder, nothing) in every role that reads a file
-(media, still, music, subtitles, logo, background, font): `check` and `render --lang en` agree,
+(media, still, music, subtitles, logo, background, font, overlay): `check` and `render --lang en` agree,
 both refuse with exit 2 and one paragraph, and every case `check` passes renders.
 """
 
@@ -28,6 +28,8 @@ ROLES = {  # role -> (suffix of the file, how the project names it)
     "logo": (".png", "media: {{red: \"{red}\"}}\ncut: [{{media: red, in: 0, out: 0.6}}]"),
     "background": (".jpg", "media: {{red: \"{red}\"}}\ncut: [{{media: red, in: 0, out: 0.6}}]"),
     "font": (".ttf", "media: {{red: \"{red}\"}}\ncut: [{{media: red, in: 0, out: 0.6}}]"),
+    "overlay": (".png", "media: {{red: \"{red}\"}}\ncut: [{{media: red, in: 0, out: 0.6}}]\n"
+                        "overlays: [{{image: \"{path}\", start: 0, duration: 0.4}}]"),
 }
 KINDS = ("good", "text", "noise", "empty", "video", "sound", "picture", "huge", "cut-short", "fifo", "loop", "folder",
          "missing")
@@ -55,7 +57,7 @@ def sources(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 GOOD = {"media": "video", "still": "picture", "music": "sound", "subtitles": "srt", "logo": "picture",
-        "background": "jpeg", "font": "font"}
+        "background": "jpeg", "font": "font", "overlay": "picture"}
 
 
 def make_file(kind: str, role: str, folder: Path, sources: dict[str, Path]) -> Path:

@@ -70,7 +70,7 @@ def test_a_full_disk_at_the_start_of_an_export(tmp_path: Path, limit: int, what:
 def test_a_full_disk_while_rendering_fails_the_jobs_and_the_rerun_completes(tmp_path: Path) -> None:
     edit = make_project(tmp_path)
     done = filmkit("export", str(edit), file_limit=20_000)
-    assert done.returncode == 1, done.stderr
+    assert done.returncode in (1, 2), done.stderr  # 2 when the review page after the jobs cannot be written either
     assert "stopped at the file size limit (ulimit -f) (SIGXFSZ)" in done.stderr or "File too large" in done.stderr
     assert "Traceback" not in done.stderr and not temporaries(tmp_path)
     again = filmkit("export", str(edit))

@@ -119,6 +119,7 @@ def test_subtitle_encodings_must_be_text_encodings(run_cli, tmp_path: Path, clip
     (tmp_path / "en.srt").write_text("1\n00:00:00,100 --> 00:00:00,900\nHi\n", encoding="utf-8")
     edit = project(tmp_path, clips, CUT + f'subtitles: {{files: {{en: en.srt}}, encoding: {{en: "{name}"}}}}\n')
     refused(run_cli("check", str(edit)), f"{edit}:6:", "subtitles.encoding.en:", "Give a character encoding")
+    refused(run_cli("subs", "lint", "--project", str(edit)), f"{edit}:6:", "subtitles.encoding.en:")
     result = run_cli("subs", "lint", str(tmp_path / "en.srt"), "--encoding", name.replace("\\0", "\0"))
     refused(result, "Give a character encoding")
 
@@ -170,3 +171,13 @@ def test_long_words_are_text_and_long_titles_make_names_that_fit(run_cli, tmp_pa
     assert made.name == "é" * 50 + ".mp4"
     edit.write_text(edit.read_text(encoding="utf-8").replace("é" * 200, "a" * 300), encoding="utf-8")
     assert run_cli("check", str(edit)).exit_code == 0
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_an_exported_cut_that_is_no_regular_file_is_refused(run_cli, tmp_path: Path, kind: str) -> None:  # type: ignore[no-untyped-def]
+    path = Path("/dev/zero") if kind == "device" else tmp_path / "cut.edl"
+    if kind == "fifo":
+        os.mkfifo(path)
+    result = run_cli("import", str(path), "-o", str(tmp_path / "edit.yaml"))
+    refused(result, f"{path}: is a")
+    assert not (tmp_path / "edit.yaml").exists()

@@ -111,7 +111,7 @@ def draw_card(contents: Sequence[CardContent], width: int, height: int, *,
     if isinstance(background, Path):
         background = resolve_path(background, project_dir)
     canvas = background_canvas(background, width, height, project_dir)
-    logo_image = open_image(resolve_path(logo, project_dir), "logo", (width, height)) if logo is not None else None
+    logo_image = open_image(resolve_path(logo, project_dir), "logo", shown=(width, height)) if logo is not None else None
     layout = layout_card(contents, width, height, logo_size=logo_image.size if logo_image else None,
                          color=color, accent=accent, font=font, project_dir=project_dir, safe_area=safe_area)
     marks = _marks(layout)

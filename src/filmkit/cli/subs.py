@@ -94,12 +94,17 @@ def _against_project(project_file: Path | None, fps: str | None, files: tuple[Pa
     if fps is not None:
         raise click.UsageError(f"--fps {fps} and --project: the project's frame rate is the one its cuts are at; "
                                "leave out --fps")
+    from filmkit.errors import ProjectError
     from filmkit.project import build_timeline, load_project
+    from filmkit.render.inputs import encoding_problems
     from filmkit.render.tracks import available_languages
     from filmkit.subtitles.shots import shot_changes
 
     loaded = load_project(project_file)
     timeline = build_timeline(loaded)
+    problems = encoding_problems(loaded)  # `subtitles: encoding:` refused at its line, as check does
+    if problems:
+        raise ProjectError(problems)
     config = loaded.project.subtitles
     known = available_languages(loaded)
     if not files and not known:

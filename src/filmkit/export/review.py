@@ -131,7 +131,7 @@ def write_review(plan: ExportPlan, manifest: Manifest) -> tuple[Path, Review]:
 
     review = gather(_full_matrix(plan), manifest)
     target = manifest.folder / REVIEW_NAME
-    write_atomic(target, render_page(review))
+    write_atomic(target, render_page(review), what="the review page")
     return target, review
 
 

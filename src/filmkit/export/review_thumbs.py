@@ -9,8 +9,8 @@ them changed (the cut, the media, the subtitle file, its style, filmkit), which 
 
 from __future__ import annotations
 
+import io
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,6 @@ from filmkit.errors import FilmkitError
 from filmkit.export.manifest import HashCache, canonical, sha256_text, write_atomic
 from filmkit.media.probe import MediaInfo
 from filmkit.project import LoadedProject, Timeline
-from filmkit.atomic import TEMP_MARK
 from filmkit.render.plan import RenderPlan, VersionPlan
 from filmkit.render.tracks import LanguageTrack
 
@@ -74,9 +73,9 @@ def _make(loaded: LoadedProject, timeline: Timeline, media: dict[Path, MediaInfo
     files = {}
     for number, frame in cue_frames(plan):
         path = target / f"cue-{number:04d}.jpg"
-        temp = path.with_name(f".{path.stem}.{os.getpid()}{TEMP_MARK}.jpg")
-        shots[frame].save(temp, "JPEG", quality=JPEG_QUALITY, optimize=True)
-        os.replace(temp, path)
+        data = io.BytesIO()
+        shots[frame].save(data, "JPEG", quality=JPEG_QUALITY, optimize=True)
+        write_atomic(path, data.getvalue(), what="a cue thumbnail")
         files[number] = path.relative_to(folder).as_posix()
     return files
 

@@ -16,6 +16,7 @@ from filmkit.errors import InterchangeError
 from filmkit.interchange import edl
 from filmkit.interchange.fcpx_fix import exact_fcpx_times
 from filmkit.interchange.model import Caveat
+from filmkit.paths import not_a_file
 
 # extension -> (adapter, what the user calls it)
 FORMATS = {
@@ -75,6 +76,7 @@ def format_of(path: Path, head: bytes) -> str:
         "system in one of these formats (see README, \"From your editing system\")")
 
 
+MAX_CUT_BYTES = 64 * 1024 * 1024
 RateHint = Callable[[list[str]], "Fraction | None"]
 
 
@@ -84,7 +86,13 @@ def open_cut(path: Path, fps: Fraction | None = None, media_rate: RateHint | Non
     `media_rate` tells the frame rate of the media a list of clip and reel names links to: an
     EDL states no rate, and its media's settles what its timecodes leave open."""
     path = Path(path)
+    problem = not_a_file(path) if path.exists() or path.is_symlink() else None
+    if problem is not None:  # a FIFO would block the read forever, a device never end
+        raise InterchangeError(f"{path}: {problem}")
     try:
+        if path.stat().st_size > MAX_CUT_BYTES:
+            raise InterchangeError(f"{path}: the file is {path.stat().st_size:,} bytes; an exported cut is at most "
+                                   f"{MAX_CUT_BYTES:,} (a feature's EDL or XML is a few MB). Is this the right file?")
         raw = path.read_bytes()
     except FileNotFoundError:
         raise InterchangeError(f"{path}: file not found; check the path (relative to the current folder)") from None

@@ -14,7 +14,6 @@ import importlib.util
 import json
 import logging
 import os
-import re
 import shlex
 import signal
 import subprocess
@@ -28,6 +27,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from filmkit.errors import FilmkitError, Interrupted, RenderError
+from filmkit.media.ffmpeg_log import failure, meaningful_line  # noqa: F401  (meaningful_line: re-exported)
 
 log = logging.getLogger("filmkit.media.ffmpeg")
 
@@ -43,18 +43,6 @@ STDERR_LINES_KEPT = 60
 # Other C libraries ignore the variable; a value the user set is kept.
 _FFMPEG_ENV_DEFAULTS = {"MALLOC_MMAP_THRESHOLD_": "131072"}
 
-# Lines ffmpeg prints after the real error; never the reason a render failed.
-_BOILERPLATE = (
-    "Conversion failed!",
-    "Exiting with exit code",
-    "Error opening output files",
-    "Error opening output file",
-    "Terminating thread with return code",
-    "Nothing was written into output file",
-    "Error while filtering: ",
-    "Task finished with error code",
-    "[out#",
-)
 
 
 @dataclass(frozen=True)
@@ -301,47 +289,6 @@ def _die_with_parent_hook() -> Callable[[], None] | None:
         return None
     pr_set_pdeathsig, sigkill = 1, int(signal.SIGKILL)
     return lambda: prctl(pr_set_pdeathsig, sigkill)
-
-
-_SIGNALLED = {"SIGKILL": "killed (out of memory, or by another program)",
-              "SIGXFSZ": "stopped at the file size limit (ulimit -f)", "SIGSEGV": "crashed (segmentation fault)",
-              "SIGTERM": "terminated by another program", "SIGABRT": "aborted"}
-
-
-def failure(what: str, returncode: int, tail: Sequence[str]) -> str:
-    """Why an ffmpeg run failed, in one line: its own error, or the signal that ended it."""
-    if returncode < 0:
-        try:
-            name = signal.Signals(-returncode).name
-        except ValueError:
-            name = f"signal {-returncode}"
-        return (f"{what}: ffmpeg was {_SIGNALLED.get(name, f'ended by {name}')} ({name}); nothing was written. Run "
-                "the command again once the cause is gone")
-    return f"{what}: ffmpeg failed (exit code {returncode}): {meaningful_line(tail)}"
-
-
-def meaningful_line(lines: Sequence[str]) -> str:
-    """The line of ffmpeg's log that says why it failed: the first at error level.
-
-    ffmpeg prints the cause first and its consequences after ("Error reinitializing
-    filters", "Conversion failed!"), so the first error line is the one to show.
-    """
-    for line in lines:
-        match = _LEVELLED.match(line.strip())
-        if match and match.group("level") in ("error", "fatal") and not match.group("text").startswith(_BOILERPLATE):
-            return _clean(match.group("context"), match.group("text"))
-    candidates = [line.strip() for line in lines if line.strip() and not line.strip().startswith(_BOILERPLATE)]
-    return candidates[-1] if candidates else "no message from ffmpeg"
-
-
-_LEVELLED = re.compile(r"^(?P<context>(?:\[[^\]]*\]\s*)*?)\[(?P<level>error|fatal|warning|info)\]\s*(?P<text>.*)$")
-
-
-def _clean(context: str, text: str) -> str:
-    """Keep the component (filter, muxer) that complained, drop memory addresses."""
-    names = [part.split(" @ ")[0] for part in re.findall(r"\[([^\]]*)\]", context)]
-    names = [re.sub(r"^Parsed_(\w+?)_\d+$", r"\1", name) for name in names if not name.startswith(("fc#", "Eval", "AVFilterGraph"))]
-    return f"{names[0]}: {text}" if names else text
 
 
 def _drain(stream, tail: deque[str]) -> None:  # type: ignore[no-untyped-def]

@@ -14,18 +14,22 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import threading
 from dataclasses import asdict
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from filmkit.atomic import write_atomic
+from filmkit.errors import OutputError
 from filmkit.media.probe import AudioInfo, MediaInfo, VideoInfo, probe
+from filmkit.paths import resolved
 
 ENV_DIR = "FILMKIT_CACHE_DIR"
 ENV_SWITCH = "FILMKIT_PROBE_CACHE"
-FORMAT = 1  # bump when MediaInfo changes shape: older entries are then ignored
+# Bump when MediaInfo changes shape, or what probe() refuses: older entries are then ignored.
+# 2: pictures over media.images.MAX_PIXELS are refused before PyAV decodes them.
+FORMAT = 2
 MAX_ENTRIES = 2000  # the oldest are dropped beyond this
 
 _LOCK = threading.Lock()
@@ -65,13 +69,13 @@ def cache_file() -> Path:
 
 def _identity(path: Path) -> tuple[str | None, list[int]]:
     try:
-        resolved = Path(path).resolve()
-        stat = resolved.stat()
-    except (OSError, RuntimeError):  # missing, unreadable, or a symbolic link loop: no caching, probe says why
+        resolved_path = resolved(path)  # a symbolic link loop: probe() names it
+        stat = resolved_path.stat()
+    except OSError:
         return None, []
-    if not resolved.is_file():
+    if not resolved_path.is_file():
         return None, []
-    return str(resolved), [stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns]
+    return str(resolved_path), [stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns]
 
 
 def _entries() -> dict[str, dict[str, Any]]:
@@ -89,15 +93,10 @@ def _save(entries: dict[str, dict[str, Any]]) -> None:
     """Written whole to a temporary and moved into place: concurrent runs never read half a file."""
     while len(entries) > MAX_ENTRIES:
         entries.pop(next(iter(entries)))
-    target = cache_file()
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(prefix=".probe-", suffix=".tmp", dir=target.parent)
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            json.dump({"format": FORMAT, "entries": entries}, file)
-        os.replace(temp, target)
-    except OSError:
-        pass
+        write_atomic(cache_file(), json.dumps({"format": FORMAT, "entries": entries}), what="the probe cache")
+    except OutputError:
+        pass  # a full disk: the cache only ever saves time, and its temporary is gone
 
 
 def _encode(info: MediaInfo) -> dict[str, Any]:

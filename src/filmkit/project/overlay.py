@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Field, StrictStr, field_validator, model_validator
 
-from filmkit.project.schema import Color, LangCode, Number, Strict, TimeValue
+from filmkit.project.schema import Color, FilePath, LangCode, Number, Strict, TimeValue
 
 # Named positions as (x, y) fractions of the safe area: where the box's own edge goes, so 0 puts
 # its left edge on the safe area's left edge and 1 its right edge on the right one.
@@ -53,14 +53,15 @@ class TextStyle(Strict):
     background_opacity: Number = Field(default=0.6, ge=0, le=1)
     align: Literal["start", "center", "end"] = "start"  # start: left in left-to-right languages, right in RTL
     max_lines: int = Field(default=3, ge=1, le=8)
-    font: StrictStr | None = None  # default: the subtitles' font setting, else one face per script
+    font: FilePath | None = None  # default: the subtitles' font setting, else one face per script
 
 
 class Overlay(Strict):
     """One item of the overlay track: an image, a text per language, or a picture-in-picture clip."""
 
-    image: StrictStr | None = None  # a PNG (with alpha) or JPEG file
-    text: dict[LangCode, StrictStr] | None = None  # per language, like the card
+    image: FilePath | None = None  # a PNG (with alpha) or JPEG file
+    # per language, like the card; a title or a lower third (longer text takes the layout seconds)
+    text: dict[LangCode, Annotated[StrictStr, Field(max_length=300)]] | None = None
     video: StrictStr | None = None  # a name from `media:`
     in_: TimeValue | None = Field(default=None, alias="in")  # video: where to start reading it
     start: TimeValue

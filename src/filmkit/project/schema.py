@@ -34,6 +34,7 @@ XFADE_TRANSITIONS = (
 )
 TRANSITION_TYPES = ("cut", "crossfade", "dip", *XFADE_TRANSITIONS)
 
+
 class Strict(BaseModel):
     # No .inf or .nan anywhere (YAML writes them .inf and .nan, and 1e400 reads as inf).
     model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True, allow_inf_nan=False)
@@ -80,8 +81,8 @@ class Event(Strict):
     gain_db: Gain = 0
     focus: Number = Field(default=0.5, ge=0, le=1)  # horizontal centre kept when a platform crops (0 left, 1 right)
     name: StrictStr | None = None  # the event's clip name in the editing system (kept by `filmkit import`/`timeline`)
-    fade_in: Number = Field(default=0, ge=0)  # seconds: this event's own sound rises from silence
-    fade_out: Number = Field(default=0, ge=0)
+    fade_in: Seconds = 0  # seconds: this event's own sound rises from silence
+    fade_out: Seconds = 0
     mute: bool = False  # this event's own sound is left out (music beds still play)
 
     @property

@@ -12,7 +12,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from filmkit.atomic import UMASK, sweep, temp_affixes
+from filmkit.atomic import TEMP_MARK, UMASK, sweep, temp_affixes  # noqa: F401  (TEMP_MARK: re-exported)
 from filmkit.errors import Interrupted, OutputError
 from filmkit.paths import resolved
 

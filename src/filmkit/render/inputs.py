@@ -58,7 +58,7 @@ def picture_problems(loaded: LoadedProject) -> list[Problem]:
     problems = []
     for relative, what, key in pictures:
         try:
-            open_image(loaded.resolve(relative), what, (1, 1)).close()
+            open_image(loaded.resolve(relative), what, shown=(1, 1)).close()
         except FilmkitError as exc:
             problems.append(loaded.locations.problem(key, exc.message.removeprefix(f"card.{what}: ")))
     return problems
