@@ -189,6 +189,28 @@ def test_rotated_clip_is_upright_as_a_player_shows_it(tmp_path: Path, rotation: 
     assert red_is == where_red
 
 
+# --- colour range: a full-range clip (many phones) is converted, not passed through ---------------
+
+
+@pytest.mark.parametrize("size", ["160x90", "128x64"], ids=["same-size", "scaled"])
+def test_full_range_clip_keeps_its_colours_in_a_limited_range_film(tmp_path: Path, size: str) -> None:
+    """The scale that fits the picture also converts its range: the film is limited range and
+    shows the clip's dark grey as the clip does (left unconverted it would decode darker)."""
+    ffmpeg("-f", "lavfi", "-i", f"color=c=0x282828:s={size}:r=25:d=1", "-c:v", "libx264", "-preset", "ultrafast",
+           "-pix_fmt", "yuvj420p", "-color_range", "pc", str(tmp_path / "phone.mp4"))
+    film = render_project(tmp_path, one_event("phone.mp4"))
+    import av
+
+    with av.open(str(film)) as container:
+        frame = next(container.decode(video=0))
+        assert frame.format.name == "yuv420p" and container.streams.video[0].codec_context.color_range != 2
+        luma = frame.to_ndarray(format="yuv420p")[: frame.height].astype(int)
+    picture = luma[luma.shape[0] // 4: 3 * luma.shape[0] // 4, W // 3: 2 * W // 3]
+    assert abs(float(picture.mean()) - (16 + 40 * 219 / 255)) < 2.5  # full-range 40 in limited range: 50
+    grey = mean_color(read_frames(film)[0], (0.4, 0.4, 0.6, 0.6))
+    assert all(abs(channel - 40) < 4 for channel in grey), grey
+
+
 # --- pixel aspect: anamorphic sources are shown at their display aspect ----------------------------
 
 

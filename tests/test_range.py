@@ -113,4 +113,24 @@ def test_draft_plan_is_540_lines_ultrafast_without_loudness(film) -> None:  # ty
     draft = draft_plan(big)
     assert (draft.picture.width, draft.picture.height, draft.picture.box) == (960, 540, (0, 0, 960, 540))
     assert draft.spec.encoding.preset == "ultrafast" and draft.spec.loudness is None
+    assert draft.picture.draft and draft.picture.scaler == "fast_bilinear" and not plan.picture.draft
     assert parse_range(plan.timeline, None, None) == FrameRange(0, plan.timeline.total_frames)
+
+
+def test_a_range_reads_only_the_sound_and_pictures_of_its_window(film) -> None:  # type: ignore[no-untyped-def]
+    """A range of a film without loudness normalization does not decode the whole film's sound
+    (its sound is still the full film's there: test_a_range_starting_inside_a_transition...)."""
+    from filmkit.graph.range import build_range_args
+    from filmkit.graph.finish import Version
+    from filmkit.project.segments import window_timeline
+
+    plan = plan_render(film[0])
+    timeline = plan.timeline
+    start, end = window_bounds(timeline, FrameRange(7, 19))
+    window = window_timeline(timeline, start, end)
+    args = build_range_args(timeline, window, plan.media, [Version(Path("x.mp4"))], plan.spec, start, 7, 19)
+    sources = {str(path) for path in plan.media if path.suffix == ".mp4"}
+    read = [args[i + 1] for i, arg in enumerate(args) if arg == "-i" and args[i + 1] in sources]
+    touched = [clip for clip in timeline.clips if clip.record_start < end and clip.record_end > start]
+    assert len(timeline.clips) > 2 * len(touched)
+    assert 0 < len(read) <= 2 * len(touched), read  # picture and sound of the window's events only

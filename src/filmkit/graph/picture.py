@@ -34,6 +34,13 @@ class Picture:
     # Where the film's picture goes (left, top, right, bottom); None: the whole frame. A social
     # version composes picture and captions together (filmkit.render.composition).
     box: tuple[int, int, int, int] | None = None
+    # A draft (`render --draft`): sources decoded without the deblocking filter and scaled with
+    # the fastest kernel; the difference does not show at a draft's size.
+    draft: bool = False
+
+    @property
+    def scaler(self) -> str:
+        return "fast_bilinear" if self.draft else "bicubic"
 
     @property
     def aspect(self) -> Fraction:
@@ -78,7 +85,7 @@ def fit_picture(video: ff.VideoStream, aspect: Fraction, picture: Picture, focus
 
 
 def _padded(video: ff.VideoStream, width: int, height: int, picture: Picture) -> ff.VideoStream:
-    video = video.scale(w=width, h=height, flags="bicubic").setsar(sar="1")
+    video = video.scale(w=width, h=height, flags=picture.scaler, out_range="tv").setsar(sar="1")
     if (width, height) == (picture.width, picture.height):
         return video
     x, y = place_fitted(width, height, picture)
@@ -97,7 +104,7 @@ def _cropped(video: ff.VideoStream, aspect: Fraction, picture: Picture, focus: f
     x = round(max(0.0, min(1.0, focus)) * (width - picture.width))
     y = (height - picture.height) // 2
     return (
-        video.scale(w=width, h=height, flags="bicubic")
+        video.scale(w=width, h=height, flags=picture.scaler, out_range="tv")
         .crop(out_w=picture.width, out_h=picture.height, x=x, y=y)
         .setsar(sar="1")
     )
@@ -116,13 +123,13 @@ def _over_blur(video: ff.VideoStream, aspect: Fraction, width: int, height: int,
     small_w, small_h = (max(2, _even(Fraction(side, BLUR_DOWNSCALE))) for side in (picture.width, picture.height))
     cover_w, cover_h = cover(aspect, small_w, small_h)
     fill = (
-        video.scale(w=cover_w, h=cover_h, flags="fast_bilinear")
+        video.scale(w=cover_w, h=cover_h, flags="fast_bilinear", out_range="tv")
         .crop(out_w=small_w, out_h=small_h, x=(cover_w - small_w) // 2, y=(cover_h - small_h) // 2)
         .boxblur(**blur_radii(small_w, small_h), luma_power=2)
         .eq(brightness=str(BLUR_DIM))
         .scale(w=picture.width, h=picture.height, flags="bilinear")
         .setsar(sar="1")
     )
-    front = video.scale(w=width, h=height, flags="bicubic").setsar(sar="1")
+    front = video.scale(w=width, h=height, flags=picture.scaler, out_range="tv").setsar(sar="1")
     x, y = place_fitted(width, height, picture)
     return fill.overlay(front, x=x, y=y)

@@ -3,9 +3,10 @@
 The picture is built from a window of the cut that starts and ends where no transition runs
 (so a transition crossing `first` is rendered whole and its first frames dropped), finished
 with the film's subtitles, overlays and card at their film times, then trimmed to
-[first, last). The sound is the whole film's (cut, card silence, music, ducking, loudness),
-trimmed on the sample positions of those frames: sound is cheap next to pictures, and only the
-whole mix says what a music bed or a loudness gain does at a given moment.
+[first, last). The sound is the whole film's mix (cut, card silence, music, ducking, loudness), trimmed on the
+sample positions of those frames: only the whole mix says what a loudness gain does at a given
+moment. Without loudness normalization (a master, a draft) the events outside the window are
+silence there, never read: a range of a long film does not decode the whole film's sound.
 """
 
 from __future__ import annotations
@@ -33,7 +34,10 @@ def build_range_args(
     """
     picture = spec.picture or Picture(film.width, film.height)
     video = build_cut_picture(window, media, picture)
-    audio = film_audio(film, media, build_cut_audio(film, media), spec.levels)
+    # Without loudness normalization the events outside the window cannot change its sound
+    # (music ducks by measured levels, not by the mix), so they are not read.
+    heard = None if spec.loudness is not None else (start, start + window.cut_frames)
+    audio = film_audio(film, media, build_cut_audio(film, media, heard), spec.levels)
     if spec.loudness is not None:
         audio = normalize_loudness(film, audio, spec.loudness)
     audio = audio.atrim(start_sample=film.sample_at(first), end_sample=film.sample_at(last)).asetpts(expr="PTS-STARTPTS")

@@ -90,8 +90,9 @@ def window_bounds(timeline: Timeline, wanted: FrameRange) -> tuple[int, int]:
 
 
 def draft_plan(plan: RenderPlan) -> RenderPlan:
-    """The plan at DRAFT_LINES lines (boxes scaled alike), fastest x264, no loudness normalization."""
-    picture = plan.picture
+    """The plan at DRAFT_LINES lines (boxes scaled alike), fastest x264, fast decoding and scaling
+    (`Picture.draft`), no loudness normalization."""
+    picture = dataclasses.replace(plan.picture, draft=True)
     encoding = dataclasses.replace(Encoding(), audio_rate=plan.spec.encoding.audio_rate,
                                    audio_channels=plan.spec.encoding.audio_channels, **DRAFT_X264)
     if picture.height > DRAFT_LINES:
@@ -128,6 +129,8 @@ def render_range(plan: RenderPlan, wanted: FrameRange,
                          "Render the range without --platform, or the whole film")
     start, end = window_bounds(plan.timeline, wanted)
     window = window_timeline(plan.timeline, start, end)
+    if window.card is None:  # a range that ends before the card does not draw it
+        plan = dataclasses.replace(plan, versions=tuple(dataclasses.replace(v, card_langs=()) for v in plan.versions))
     with contextlib.ExitStack() as stack:
         temps, versions = prepare_versions(plan, stack)
         args = build_range_args(plan.timeline, window, plan.media, versions[:1], plan.spec, start,
