@@ -69,7 +69,7 @@ def section_languages(data: dict) -> list[str]:
     runs = data["runs"]
     cpu = {name: statistics.median(run["cpu"] for run in rows) for name, rows in runs.items()}
     first = cpu["1 language"]
-    out = ["## 8. Language versions that share their pictures", "",
+    out = ["## 9. Language versions that share their pictures", "",
            f"Film: {data['film']}. `filmkit export EDIT --platform {PLATFORM} --lang ... --force` (loudness pass, "
            "render, verification, posters, sidecars). Marginal = (CPU(4 languages) - CPU(1)) / 3 / CPU(1); "
            "target ≤ 0.4.", "",

@@ -235,6 +235,25 @@ RENDERERS = {"single": section_single, "batch": section_batch, "sharing": sectio
              "languages": languages.section_languages}
 
 
+HEADINGS = {"single": "## 1.", "batch": "## 2.", "sharing": "## 2b.", "scaling": "## 3.", "startup": "## 4.",
+            "cluster": "## 5.", "range": "## 6.", "overhead": "## 7.", "floor": "## 8.", "languages": "## 9."}
+
+
+def _old_sections() -> dict[str, str]:
+    """Each section's text in the RESULTS.md being replaced, by section name: a section with no
+    results in work/results.json (measured on another checkout) keeps its last text."""
+    if not RESULTS_MD.is_file():
+        return {}
+    text = RESULTS_MD.read_text()
+    text = text[:text.index(NOTES_HEADING)] if NOTES_HEADING in text else text
+    kept = {}
+    for block in text.split("\n## ")[1:]:
+        for name, heading in HEADINGS.items():
+            if f"## {block}".startswith(heading + " "):
+                kept[name] = f"## {block}".rstrip("\n") + "\n"
+    return kept
+
+
 def _old_notes() -> str:
     if not RESULTS_MD.is_file():
         return ""
@@ -255,8 +274,11 @@ def write(results: dict) -> Path:
              "## Machine", "", "| | |", "| --- | --- |"]
     lines += [f"| {key} | {value} |" for key, value in meta["machine"].items()]
     lines += [f"| filmkit measured | {meta['filmkit']} |", ""]
+    old = _old_sections()
     for name, renderer in RENDERERS.items():
         section = results["sections"].get(name)
+        if not section and name in old:
+            lines += [old[name]]
         if section:
             if name == "sharing":
                 batch = results["sections"].get("batch")

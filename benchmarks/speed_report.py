@@ -18,7 +18,7 @@ def _verdict(value: float, target: float) -> str:
 
 
 def section_range(data: dict) -> list[str]:
-    out = ["## 5. Range and draft renders", "", f"Film: {data['film']}. `filmkit render EDIT --lang en --from 20 --to 30 "
+    out = ["## 6. Range and draft renders", "", f"Film: {data['film']}. `filmkit render EDIT --lang en --from 20 --to 30 "
            "[--draft]`: wall time of the whole command, Python start-up, planning, probing (cache warm), the render "
            "and its verification included.", "", "| render | wall per run (s) | median wall (s) | median CPU (s) | load at start |",
            "| --- | --- | --- | --- | --- |"]
@@ -32,7 +32,7 @@ def section_range(data: dict) -> list[str]:
 
 def section_overhead(data: dict) -> list[str]:
     runs = data["runs"]
-    out = ["## 6. filmkit's own time around ffmpeg", "", f"Film: {data['film']}. Overhead = the command's wall time "
+    out = ["## 7. filmkit's own time around ffmpeg", "", f"Film: {data['film']}. Overhead = the command's wall time "
            "minus the summed wall time of its ffmpeg processes (each timed by filmkit, FILMKIT_FFMPEG_TIMINGS); "
            "it includes Python start-up, planning, probing, drawing the card and subtitles, and verification.", "",
            "| run | probe cache | wall (s) | ffmpeg (s) | overhead (s) | overhead / wall | load at start |",
@@ -54,7 +54,7 @@ def section_floor(data: dict) -> list[str]:
     kit = cpu["filmkit render --platform youtube-1080p --lang en"]
     encode = cpu["decode output + encode (preset settings)"] - cpu["decode output"]
     floor = encode + cpu["decode sources once"]
-    out = ["## 7. The graph against the encoder's floor", "", f"Film: {data['film']}. Encoder options as filmkit writes "
+    out = ["## 8. The graph against the encoder's floor", "", f"Film: {data['film']}. Encoder options as filmkit writes "
            f"them: `{' '.join(data['options'])}`.", "", "| command | CPU per run (s) | median CPU (s) |", "| --- | --- | --- |"]
     out += [f"| {name} | {_list(runs, 'cpu', 1)} | {cpu[name]:.1f} |" for name, runs in sides.items()]
     ratio = kit / floor
