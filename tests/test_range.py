@@ -134,3 +134,20 @@ def test_a_range_reads_only_the_sound_and_pictures_of_its_window(film) -> None: 
     touched = [clip for clip in timeline.clips if clip.record_start < end and clip.record_end > start]
     assert len(timeline.clips) > 2 * len(touched)
     assert 0 < len(read) <= 2 * len(touched), read  # picture and sound of the window's events only
+
+
+def test_a_draft_of_a_phone_version_keeps_its_captions_on_screen(film, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A 9:16 version composes picture and caption band in output pixels: the draft scales the
+    band with the frame, so each cue is drawn where the layout says, inside the smaller frame."""
+    from filmkit.render.plan import plan_single_platform
+
+    plan = plan_single_platform(film[0], "instagram-reel", "en", tmp_path / "reel.mp4", measure=False)
+    draft = draft_plan(plan)
+    cue = draft.placed()[0]
+    left, top, right, bottom = cue.box
+    assert 0 <= left < right <= draft.picture.width and 0 <= top < bottom <= draft.picture.height, cue.box
+    first = int(cue.cue.start * plan.timeline.fps) + 2
+    frame = read_frames(render_range(draft, FrameRange(first, first + 3)).output)[0]
+    text = frame[int(top):int(bottom), int(left):int(right)].max(axis=2)
+    band = frame[int(bottom) + 4:, :].max(axis=2)
+    assert (text > 200).sum() > 30 and (band > 200).sum() < 5  # white letters in the box, none below it

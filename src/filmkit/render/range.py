@@ -95,12 +95,20 @@ def draft_plan(plan: RenderPlan) -> RenderPlan:
     picture = dataclasses.replace(plan.picture, draft=True)
     encoding = dataclasses.replace(Encoding(), audio_rate=plan.spec.encoding.audio_rate,
                                    audio_channels=plan.spec.encoding.audio_channels, **DRAFT_X264)
+    captions = plan.caption_area
     if picture.height > DRAFT_LINES:
         scale = Fraction(DRAFT_LINES, picture.height)
-        box = None if picture.box is None else tuple(_even(side * scale) for side in picture.box)
+        box = None if picture.box is None else _scaled(picture.box, scale)
         picture = dataclasses.replace(picture, width=_even(picture.width * scale), height=DRAFT_LINES, box=box)
+        # a composed social frame's caption band is in output pixels too: the cues follow it
+        captions = None if captions is None else _scaled(captions, scale)
     spec = dataclasses.replace(plan.spec, picture=picture, encoding=encoding, loudness=None)
-    return dataclasses.replace(plan, spec=spec)
+    return dataclasses.replace(plan, spec=spec, caption_area=captions)
+
+
+def _scaled(box: tuple[int, int, int, int], scale: Fraction) -> tuple[int, int, int, int]:
+    left, top, right, bottom = (_even(side * scale) for side in box)
+    return left, top, right, bottom
 
 
 def _even(value: Fraction) -> int:
