@@ -298,9 +298,34 @@ def test_encoders_of_one_process_share_the_cores() -> None:
     from filmkit.render.run import spec_for_versions
 
     spec = RenderSpec(encoding=Encoding(preset="veryfast"))
-    assert spec_for_versions(spec, 1, 2) is spec  # the only encoder keeps x264's own choice
+    assert spec_for_versions(spec, 1, 2).encoding.threads is None  # the only encoder keeps x264's own choice
+    assert spec_for_versions(spec, 1, 8) == spec  # more cores: ffmpeg's and x264's own threads
     assert spec_for_versions(spec, 4, 2).encoding.threads == 1
     assert spec_for_versions(spec, 2, 8).encoding.threads == 4
     assert spec_for_versions(spec, 4, 2).encoding.preset == "veryfast"
     assert _video_options(spec_for_versions(spec, 4, 2).encoding)["threads"] == 1
     assert "threads" not in _video_options(spec.encoding)
+
+
+def test_the_filter_graph_runs_on_one_thread_on_two_cores(tmp_path: Path) -> None:
+    """On 2 cores the graph's slice threads only competed with x264 (measured: RESULTS.md)."""
+    from filmkit.graph import Encoding, RenderSpec, Version, build_render_args
+    from filmkit.render.run import spec_for_versions
+
+    spec = RenderSpec(encoding=Encoding(preset="veryfast"))
+    two, many = spec_for_versions(spec, 1, 2), spec_for_versions(spec, 3, 16)
+    assert (two.encoding.filter_threads, many.encoding.filter_threads) == (1, None)
+    from filmkit.project import build_timeline, load_project
+
+    project = write_project(tmp_path, """
+        filmkit: 1
+        title: Threads
+        format: {size: 64x36, fps: 25}
+        cut:
+          - color: "#203040"
+            duration: 0.2
+    """)
+    timeline = build_timeline(load_project(project))
+    argv = build_render_args(timeline, {}, [Version(tmp_path / "a.mp4")], two)
+    assert argv[argv.index("-filter_complex_threads") + 1] == "1"
+    assert "-filter_complex_threads" not in build_render_args(timeline, {}, [Version(tmp_path / "a.mp4")], many)

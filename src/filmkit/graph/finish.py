@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import typed_ffmpeg as ff
 
@@ -48,6 +49,7 @@ class Encoding:
     audio_channels: int | None = None
     edit_list: bool = True  # False: no MP4 edit list (YouTube asks for none)
     threads: int | None = None  # x264 threads per encoder; None lets x264 choose (1.5 x cores)
+    filter_threads: int | None = None  # -filter_complex_threads; None: ffmpeg's own (one per core)
 
 
 @dataclass(frozen=True)
@@ -114,7 +116,12 @@ def build_render_args(
             video = video.fps(fps=format_rate(spec.fps))
         outputs.append(encoded_output(timeline, video, audio, version.path, spec.encoding))
     node = outputs[0] if len(outputs) == 1 else ff.merge_outputs(*outputs)
-    return node.global_args(y=True).compile()[1:]  # the binary is chosen by filmkit.media.ffmpeg
+    return node.global_args(**global_options(spec.encoding)).compile()[1:]  # the binary: filmkit.media.ffmpeg
+
+
+def global_options(encoding: Encoding) -> dict[str, Any]:
+    """ffmpeg's global options for a render: overwrite the (temporary) output, and the graph's threads."""
+    return {"y": True, **({"filter_complex_threads": encoding.filter_threads} if encoding.filter_threads else {})}
 
 
 def film_audio(timeline: Timeline, media: Mapping[Path, MediaInfo], cut_audio: ff.AudioStream,
@@ -194,7 +201,7 @@ def build_segment_args(
         options["f"] = "mp4"
         outputs.append(ff.output(finished, filename=str(version.path), extra_options=options))
     node = outputs[0] if len(outputs) == 1 else ff.merge_outputs(*outputs)
-    return node.global_args(y=True).compile()[1:]
+    return node.global_args(**global_options(spec.encoding)).compile()[1:]
 
 
 def build_sound_args(timeline: Timeline, media: Mapping[Path, MediaInfo], spec: RenderSpec, target: Path) -> list[str]:

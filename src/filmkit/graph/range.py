@@ -17,7 +17,8 @@ from pathlib import Path
 import typed_ffmpeg as ff
 
 from filmkit.graph.cut import build_cut_audio, build_cut_picture
-from filmkit.graph.finish import RenderSpec, Version, normalize_loudness, encoded_output, film_audio, finish_picture
+from filmkit.graph.finish import (RenderSpec, Version, encoded_output, film_audio, finish_picture, global_options,
+                                  normalize_loudness)
 from filmkit.graph.picture import Picture
 from filmkit.media.probe import MediaInfo
 from filmkit.project.timeline import Timeline
@@ -47,4 +48,4 @@ def build_range_args(
         finished = finished.trim(start_frame=first - start, end_frame=last - start).setpts(expr="PTS-STARTPTS")
         outputs.append(encoded_output(film, finished, audio, version.path, spec.encoding))
     node = outputs[0] if len(outputs) == 1 else ff.merge_outputs(*outputs)
-    return node.global_args(y=True).compile()[1:]
+    return node.global_args(**global_options(spec.encoding)).compile()[1:]

@@ -24,7 +24,7 @@ from filmkit.media.ffmpeg import Progress, run_ffmpeg
 from filmkit.project import Timeline
 from filmkit.project.segments import is_free, transitions, window_timeline
 from filmkit.render.plan import RenderPlan
-from filmkit.render.run import RenderResult, prepare_versions
+from filmkit.render.run import RenderResult, prepare_versions, spec_for_versions
 from filmkit.render.verify import verify
 from filmkit.timecode import TimecodeError, format_timecode, parse_time
 
@@ -141,8 +141,8 @@ def render_range(plan: RenderPlan, wanted: FrameRange,
         plan = dataclasses.replace(plan, versions=tuple(dataclasses.replace(v, card_langs=()) for v in plan.versions))
     with contextlib.ExitStack() as stack:
         temps, versions = prepare_versions(plan, stack)
-        args = build_range_args(plan.timeline, window, plan.media, versions[:1], plan.spec, start,
-                                wanted.first, wanted.last)
+        spec = spec_for_versions(plan.spec, 1, os.cpu_count() or 2)
+        args = build_range_args(plan.timeline, window, plan.media, versions[:1], spec, start, wanted.first, wanted.last)
         run_ffmpeg(args, on_progress=on_progress, what=f"rendering {plan.output.name}")
         info = verify(temps[0], plan.timeline, plan.picture, frames=wanted.frames).info
         os.replace(temps[0], plan.output)

@@ -28,6 +28,7 @@ from filmkit.render.verify import verify
 # number of shots (benchmarks/RESULTS.md, scaling).
 SEGMENT_ABOVE = 12
 SEGMENT_EVENTS = 6
+SERIAL_GRAPH_CORES = 2  # at most this many cores: the filter graph on one thread (spec_for_versions)
 
 
 # How the versions of a plan get rendered into their temporaries: (plan, spec, versions, on_progress, names).
@@ -133,15 +134,22 @@ def prepare_versions(plan: RenderPlan, stack: contextlib.ExitStack) -> tuple[lis
 
 
 def spec_for_versions(spec: RenderSpec, versions: int, cores: int) -> RenderSpec:
-    """Several encoders in one process share the cores instead of each starting 1.5 x cores threads.
+    """The spec's threads for this machine (both measured on 2 cores, benchmarks/RESULTS.md):
 
-    Measured on 2 cores, the 12-output benchmark batch: peak 1553 -> 1298 MiB, CPU unchanged
-    (benchmarks/RESULTS.md). One version keeps x264's own choice: it is the only encoder.
+    - Several encoders in one process share the cores instead of each starting 1.5 x cores
+      threads (12-output batch: peak 1553 -> 1298 MiB, CPU unchanged). One version keeps x264's
+      own choice: it is the only encoder.
+    - On SERIAL_GRAPH_CORES cores or fewer the filter graph runs on one thread: x264 already
+      keeps the cores busy, and the graph's slice threads only competed with it (youtube-1080p
+      render of the 34 s film: CPU -10 %, in 4 of 5 interleaved pairs). With more cores, where
+      the graph may become the limit, ffmpeg's default (a thread per core) is kept: not measured.
     """
-    if versions < 2:
-        return spec
-    threads = max(1, cores // versions)
-    return dataclasses.replace(spec, encoding=dataclasses.replace(spec.encoding, threads=threads))
+    encoding = spec.encoding
+    if cores <= SERIAL_GRAPH_CORES:
+        encoding = dataclasses.replace(encoding, filter_threads=1)
+    if versions >= 2:
+        encoding = dataclasses.replace(encoding, threads=max(1, cores // versions))
+    return dataclasses.replace(spec, encoding=encoding)
 
 
 def renders_in_segments(plan: RenderPlan) -> bool:
