@@ -12,6 +12,7 @@ from importlib import metadata
 from pathlib import Path
 
 from common import BENCH, ffmpeg_exe
+import graph_profile
 import languages
 import speed_report
 
@@ -230,13 +231,13 @@ def section_startup(data: dict) -> list[str]:
 
 
 RENDERERS = {"single": section_single, "batch": section_batch, "sharing": section_sharing, "scaling": section_scaling,
-             "startup": section_startup, "range": speed_report.section_range,
-             "overhead": speed_report.section_overhead, "floor": speed_report.section_floor, "cluster": None,
-             "languages": languages.section_languages}
+             "startup": section_startup, "cluster": None, "range": speed_report.section_range,
+             "overhead": speed_report.section_overhead, "floor": speed_report.section_floor,
+             "languages": languages.section_languages, "graph": graph_profile.section_graph}
 
 
 HEADINGS = {"single": "## 1.", "batch": "## 2.", "sharing": "## 2b.", "scaling": "## 3.", "startup": "## 4.",
-            "cluster": "## 5.", "range": "## 6.", "overhead": "## 7.", "floor": "## 8.", "languages": "## 9."}
+            "cluster": "## 5.", "range": "## 6.", "overhead": "## 7.", "floor": "## 8.", "languages": "## 9.", "graph": "## 10."}
 
 
 def _old_sections() -> dict[str, str]:

@@ -1,6 +1,6 @@
 """filmkit's benchmark runner: one command, synthetic sources, results in benchmarks/RESULTS.md.
 
-    .venv/bin/python benchmarks/run.py [--quick] [--only single,batch,sharing,scaling,startup,range,overhead,floor,cluster,languages] [--runs N]
+    .venv/bin/python benchmarks/run.py [--quick] [--only single,batch,sharing,scaling,startup,range,overhead,floor,cluster,languages,graph] [--runs N]
                                       [--moviepy-runs N] [--batch-runs N] [--scaling-runs N]
                                       [--speeds preset,fast] [--filmkit REV]
 
@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import cluster  # noqa: E402
 import filmkit_side  # noqa: E402
+import graph_profile  # noqa: E402
 import report  # noqa: E402
 import suite  # noqa: E402
 from common import WORK  # noqa: E402
@@ -30,7 +31,7 @@ from common import WORK  # noqa: E402
 # batch: a 34 s film (6 events) keeps the 12 hand-written renders of one run near ten minutes.
 FULL = {"single": 12, "batch": 6, "scaling": [6, 24, 120], "cluster": 2}
 QUICK = {"single": 3, "batch": 1, "scaling": [1, 2, 4], "cluster": 1}
-SECTIONS = [*suite.SECTIONS, "cluster"]  # cluster: benchmarks/cluster.py (a LocalCluster against the local export)
+SECTIONS = [*suite.SECTIONS, "cluster", "graph"]  # cluster: benchmarks/cluster.py; graph: graph_profile.py
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
@@ -84,6 +85,7 @@ def main(argv: list[str]) -> int:
         "floor": lambda: suite.speed.floor(kit, args.runs),
         "cluster": lambda: cluster.cluster(kit, sizes["cluster"], args.batch_runs or args.runs),
         "languages": lambda: suite.languages.languages(kit, args.runs),
+        "graph": lambda: graph_profile.graph_profile(kit, args.runs),
     }
     for name in args.only:
         data = calls[name]()

@@ -1,0 +1,144 @@
+"""Which filters of filmkit's graph cost what: the render's own ffmpeg command, taken apart.
+
+ffmpeg has no per-filter clock, so the graph is measured by subtraction: filmkit writes the
+command it would run (`args` below, through its own planner, in a child process so that
+`--filmkit REV` is honoured), then the same command runs with one part taken out (the
+subtitles, the loudness filter, the blurred fill replaced by black bars, the encoders replaced
+by ffmpeg's null muxer) and the CPU difference is that part's cost. Variants run interleaved.
+
+    python benchmarks/graph_profile.py args EDIT PLATFORM REFRAME WORKDIR   (prints the argv as JSON)
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from common import PYTHON, WORK, ffmpeg_exe
+from filmkit_side import Filmkit
+from measure import measure
+from projects import write_film
+
+PLATFORMS = ("youtube-1080p", "instagram-reel")
+NULL_OUTPUT = ["-c:v", "wrapped_avframe", "-c:a", "pcm_f32le", "-f", "null", "-"]
+
+
+def args_of(kit: Filmkit, edit: Path, platform: str, reframe: str, workdir: Path) -> list[str]:
+    """The argv (without the binary) filmkit would run for `render --platform P --lang en`."""
+    done = subprocess.run([str(PYTHON), __file__, "args", str(edit), platform, reframe, str(workdir)],
+                          env=kit.env(), check=True, capture_output=True, text=True)
+    return json.loads(done.stdout)
+
+
+def variants(argv: list[str], padded: list[str]) -> dict[str, list[str]]:
+    """The command as filmkit runs it, and with one part taken out at a time."""
+    at = argv.index("-filter_complex")
+    encoders = argv.index("-c:v")
+
+    def changed(graph: str, *, null: bool = True, threads: bool = True, base: list[str] = argv) -> list[str]:
+        out = [*base[:at + 1], graph, *base[at + 2:]]
+        if null:
+            out = [*out[:base.index("-c:v")], *NULL_OUTPUT]
+        if not threads and "-filter_complex_threads" in out:
+            i = out.index("-filter_complex_threads")
+            out = out[:i] + out[i + 2:]
+        return out
+
+    graph = argv[at + 1]
+    result = {
+        "encoded (as filmkit runs it)": argv,
+        "encoded, ffmpeg's default graph threads": changed(graph, null=False, threads=False),
+        "graph, no encoding": changed(graph),
+        "graph without subtitles": changed(re.sub(r"ass=filename=[^\[;]*", "null", graph)),
+        "graph without the loudness filter": changed(re.sub(r"loudnorm=[^\[;]*", "anull", graph)),
+        "decode the inputs only": [*argv[:at], *_inputs_to_null(argv[:at])],
+    }
+    if padded != argv:
+        result["graph with black bars instead of the blurred fill"] = changed(
+            padded[padded.index("-filter_complex") + 1], base=padded)
+    assert encoders > at
+    return result
+
+
+def _inputs_to_null(inputs: list[str]) -> list[str]:
+    count = inputs.count("-i")
+    maps = [arg for index in range(count) for arg in ("-map", f"{index}")]
+    return [*maps, *NULL_OUTPUT]
+
+
+def graph_profile(kit: Filmkit, runs: int) -> dict:
+    film = write_film("batch-6", 6, ("en",))
+    out: dict[str, dict] = {}
+    for platform in PLATFORMS:
+        with tempfile.TemporaryDirectory(prefix="filmkit-graph-") as folder:
+            work = Path(folder)
+            argv = args_of(kit, film.edit, platform, "blur", work / "blur")
+            padded = args_of(kit, film.edit, platform, "pad", work / "pad")
+            argv[-1] = padded[-1] = str(WORK / f"graph-{platform}.mp4")
+            commands = variants(argv, padded)
+            measured: dict[str, list[dict]] = {name: [] for name in commands}
+            for _ in range(runs):
+                for name, command in commands.items():
+                    done = measure([ffmpeg_exe(), "-nostdin", "-v", "error", *command])
+                    if done.returncode != 0:
+                        raise RuntimeError(f"graph profile, {platform}, {name} failed:\n{done.stderr_tail}")
+                    measured[name].append({"cpu": done.cpu, "wall": done.wall, "load": done.load_before})
+        out[platform] = measured
+    return {"film": "34 s + 4 s card, 6 events, 1080p25 sources, 15 English cues", "platforms": out}
+
+
+def section_graph(data: dict) -> list[str]:
+    out = ["## 10. What the graph's filters cost", "",
+           f"Film: {data['film']}. The command filmkit runs for `render --platform P --lang en`, and the same "
+           "command with one part taken out (`benchmarks/graph_profile.py`); a part's cost is the CPU difference. "
+           "Medians; variants interleaved.", ""]
+    for platform, measured in data["platforms"].items():
+        cpu = {name: statistics.median(run["cpu"] for run in runs) for name, runs in measured.items()}
+        out += [f"**{platform}**", "", "| command | CPU per run (s) | median CPU (s) | load at start |", "| --- | --- | --- | --- |"]
+        for name, runs in measured.items():
+            cpus = ", ".join(f"{run['cpu']:.1f}" for run in runs)
+            loads = ", ".join(f"{run['load']:.1f}" for run in runs)
+            out.append(f"| {name} | {cpus} | {cpu[name]:.1f} | {loads} |")
+        graph, decode = cpu["graph, no encoding"], cpu["decode the inputs only"]
+        parts = [f"decoding the inputs {decode:.1f} s", f"the graph's filters {graph - decode:.1f} s",
+                 f"of which subtitles {graph - cpu['graph without subtitles']:.1f} s",
+                 f"loudness {graph - cpu['graph without the loudness filter']:.1f} s"]
+        if "graph with black bars instead of the blurred fill" in cpu:
+            parts.append(f"the blurred fill {graph - cpu['graph with black bars instead of the blurred fill']:.1f} s")
+        encoded = cpu["encoded (as filmkit runs it)"]
+        parts.append(f"encoding {encoded - graph:.1f} s")
+        threads = encoded / cpu["encoded, ffmpeg's default graph threads"]
+        out += ["", "- " + "; ".join(parts),
+                f"- one graph thread (filmkit on 2 cores) / ffmpeg's default threads, CPU: **{threads:.2f}**", ""]
+    return out
+
+
+def _print_args(edit: str, platform: str, reframe: str, workdir: str) -> None:
+    """(In a child process) the argv filmkit's planner writes for this render, its files kept in `workdir`."""
+    import contextlib
+    import dataclasses
+    import os
+
+    from filmkit.graph import build_render_args
+    from filmkit.render.plan import plan_single_platform
+    from filmkit.render.run import spec_for_versions, versions_into
+
+    plan = plan_single_platform(Path(edit), platform, "en", Path(workdir) / "out.mp4", measure=True)
+    picture = dataclasses.replace(plan.picture, reframe=reframe)
+    plan = dataclasses.replace(plan, spec=dataclasses.replace(plan.spec, picture=picture))
+    folder = Path(workdir)
+    folder.mkdir(parents=True)
+    with contextlib.suppress(FileExistsError):
+        (folder / "files").mkdir()
+    versions = versions_into(plan, [folder / "out.mp4"], folder / "files")
+    spec = spec_for_versions(plan.spec, 1, os.cpu_count() or 2)
+    print(json.dumps(build_render_args(plan.timeline, plan.media, versions, spec)))
+
+
+if __name__ == "__main__" and sys.argv[1:2] == ["args"]:
+    _print_args(*sys.argv[2:6])
