@@ -7,8 +7,11 @@ report their own wall time through FILMKIT_FFMPEG_TIMINGS (filmkit.media.ffmpeg)
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import statistics
+import subprocess
+import sys
 import tempfile
 from fractions import Fraction
 from pathlib import Path
@@ -39,7 +42,47 @@ def range_draft(kit: Filmkit, runs: int) -> dict:
     for name, extra in (("draft range 10 s", ["--draft"]), ("full-quality range 10 s", [])):
         argv = kit.argv("render", str(film.edit), "--lang", "en", "--from", "20", "--to", "30", *extra, "-o", str(target))
         measured[name] = [_run(argv, kit.env(), "range") for _ in range(runs if extra else 1)]
-    return {"film": "64 s, 12 events, 1080p25, 15 cues, card", "runs": measured}
+    return {"film": "64 s, 12 events, 1080p25, 15 cues, card", "runs": measured, "parts": _draft_parts(kit, film.edit, runs)}
+
+
+def _draft_parts(kit: Filmkit, edit: Path, runs: int) -> dict[str, list[dict]]:
+    """Where a draft range's time goes: its ffmpeg command alone, without its encoder, and only
+    decoding what it reads (the command written by filmkit's own planner in a child process)."""
+    from graph_profile import NULL_OUTPUT, _inputs_to_null
+
+    with tempfile.TemporaryDirectory(prefix="filmkit-range-") as folder:
+        done = subprocess.run([str(PYTHON), __file__, "range-args", str(edit), folder], env=kit.env(), check=True,
+                              capture_output=True, text=True)
+        argv = json.loads(done.stdout)
+        at = argv.index("-filter_complex")
+        commands = {"its ffmpeg command alone": argv,
+                    "without encoding": [*argv[:argv.index("-c:v")], *NULL_OUTPUT],
+                    "decoding what it reads": [*argv[:at], *_inputs_to_null(argv[:at])]}
+        return {name: [_run([ffmpeg_exe(), "-nostdin", "-v", "error", *command], name="range-parts")
+                       for _ in range(runs)] for name, command in commands.items()}
+
+
+def _print_range_args(edit: str, folder: str) -> None:
+    """(In a child process) the draft range's ffmpeg argv as filmkit's planner writes it."""
+    import contextlib
+
+    import filmkit.render.range as range_render
+    from filmkit.render.plan import plan_render
+
+    def capture(args: list[str], **_: object) -> None:
+        """The argv, with the subtitles and card it reads copied into `folder` (filmkit removes its own)."""
+        graph = args[args.index("-filter_complex") + 1]
+        for drawn in set(re.findall(re.escape(tempfile.gettempdir()) + r"/filmkit-[A-Za-z0-9_]+", graph)):
+            shutil.copytree(drawn, Path(folder) / "drawn")
+            args = [arg.replace(drawn, str(Path(folder) / "drawn")) for arg in args]
+        print(json.dumps([*args[:-1], str(Path(folder) / "draft.mp4")]))
+        raise SystemExit(0)
+
+    range_render.run_ffmpeg = capture
+    plan = plan_render(Path(edit), Path(folder) / "draft.mp4", lang="en")
+    wanted = range_render.parse_range(plan.timeline, "20", "30")
+    with contextlib.suppress(SystemExit):
+        range_render.render_range(range_render.draft_plan(plan), wanted)
 
 
 def _eight_cues(film_srt: Path) -> None:
@@ -114,3 +157,7 @@ def _encoder_options(edit: Path) -> str:
 
 def median(runs: list[dict], key: str) -> float:
     return statistics.median(run[key] for run in runs)
+
+
+if __name__ == "__main__" and sys.argv[1:2] == ["range-args"]:
+    _print_range_args(*sys.argv[2:4])

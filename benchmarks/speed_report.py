@@ -27,6 +27,16 @@ def section_range(data: dict) -> list[str]:
                    f"{_med(runs, 'cpu'):.2f} | {_list(runs, 'load', 1)} |")
     draft = _med(data["runs"]["draft range 10 s"], "wall")
     out += ["", f"- 10 s draft range: median {draft:.2f} s (target ≤ 2.5 s): {_verdict(draft, 2.5)}", ""]
+    parts = data.get("parts")
+    if parts:
+        out += ["Where the draft's time goes: the ffmpeg command filmkit writes for it, run alone, without its encoder "
+                "(null output), and only decoding the inputs it reads:", "",
+                "| part | wall per run (s) | median wall (s) | median CPU (s) |", "| --- | --- | --- | --- |"]
+        out += [f"| {name} | {_list(runs, 'wall')} | {_med(runs, 'wall'):.2f} | {_med(runs, 'cpu'):.2f} |"
+                for name, runs in parts.items()]
+        alone = _med(parts["its ffmpeg command alone"], "wall")
+        out += ["", f"- filmkit around its ffmpeg command (start-up, planning, drawing, verification): "
+                f"{draft - alone:.2f} s of the {draft:.2f} s", ""]
     return out
 
 
