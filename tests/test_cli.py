@@ -228,6 +228,22 @@ def test_real_process_exit_codes_and_version() -> None:
     assert usage.returncode == 2 and "Missing argument" in usage.stderr
 
 
+def test_only_the_process_command_tunes_the_cyclic_collector(run_cli) -> None:  # type: ignore[no-untyped-def]
+    """`filmkit` as the process raises the collector's first threshold and freezes what is left at
+    exit; main(argv) inside another program (the tests) leaves that program's collector alone."""
+    import gc
+
+    before = gc.get_threshold(), gc.get_freeze_count()
+    assert run_cli("--version").exit_code == 0
+    assert (gc.get_threshold(), gc.get_freeze_count()) == before
+    code = ("import atexit, gc, sys; from filmkit.cli import GC_FIRST_THRESHOLD, main; "
+            "atexit.register(lambda: print(gc.get_threshold()[0] == GC_FIRST_THRESHOLD, gc.get_freeze_count() > 0)); "
+            "sys.argv = ['filmkit', '--version']; main()")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "True True"
+
+
 def test_output_is_what_the_project_asks_for(run_cli, small_project: Path) -> None:  # type: ignore[no-untyped-def]
     result = run_cli("render", str(small_project), "-o", str(small_project.parent / "films" / "a film.mov"))
     assert result.exit_code == 0, result

