@@ -177,6 +177,31 @@ def test_cue_thumbnails_one_per_cue_lazy_and_made_again_only_when_their_subtitle
     assert remade == {"ar"}
 
 
+def test_every_language_s_thumbnails_come_from_one_decode_of_the_cut(reviewed: Path, tmp_path: Path, run_cli,  # type: ignore[no-untyped-def]
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cut is decoded once for all languages' cue thumbnails, each burned with its own subtitles."""
+    import numpy as np
+    from PIL import Image
+
+    folder = tmp_path / "again"
+    shutil.copytree(reviewed, folder)
+    shutil.rmtree(folder / "out" / "review")
+    timings = tmp_path / "ffmpeg.jsonl"
+    monkeypatch.setenv("FILMKIT_FFMPEG_TIMINGS", str(timings))
+    result = run_cli("review", str(folder / "edit.yaml"))
+    assert result.exit_code == 0, result.stderr
+    runs = [json.loads(line)["what"] for line in timings.read_text().splitlines()]
+    assert runs == ["cue thumbnails (en, ar, ru)"], runs
+    first = {}
+    for lang in LANGS:
+        with Image.open(folder / "out" / "review" / lang / "cue-0001.jpg") as thumb:
+            first[lang] = np.asarray(thumb.convert("L"), dtype=float)
+    top, bottom = slice(0, 150), slice(200, 270)  # the picture above, the subtitle's line below
+    for lang in ("ar", "ru"):
+        assert np.abs(first[lang][top] - first["en"][top]).mean() < 3  # the same frame of the cut
+        assert np.abs(first[lang][bottom] - first["en"][bottom]).mean() > 3  # another language's line
+
+
 def test_review_rebuilds_the_page_without_rendering(reviewed: Path, tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
     folder = tmp_path / "copy"
     shutil.copytree(reviewed, folder)

@@ -165,8 +165,9 @@ def gather(plan: ExportPlan, manifest: Manifest) -> Review:
     cells = {(output.platform, output.lang): _cell(plan, manifest, output, hashes) for output in plan.outputs}
     platforms = tuple(dict.fromkeys(output.preset for output in plan.outputs))
     langs = tuple(dict.fromkeys(output.lang for output in plan.outputs))
-    shared: dict[str, Thumbnails] = {}
-    languages = tuple(_language(plan, lang, hashes, shared) for lang in langs)
+    tracks = {track.lang: track for lang in langs for track in _tracks(plan, lang, None)}  # en+ru: en's and ru's
+    shared = cue_thumbnails(plan.loaded, plan.timeline, plan.media, list(tracks.values()), plan.folder, hashes)
+    languages = tuple(_language(plan, lang, shared) for lang in langs)
     hashes.save()
     timeline = plan.timeline
     return Review(plan.loaded.project.title, plan.loaded.path.name, platforms, languages, cells, timeline.fps,
@@ -207,12 +208,8 @@ def _still_current(plan: ExportPlan, output: Output, entry: Entry, hashes: HashC
     return entry.inputs_hash == sha256_text(canonical(output_inputs(plan, output, hashes)))
 
 
-def _language(plan: ExportPlan, code: str, hashes: HashCache, shared: dict[str, Thumbnails]) -> Language:
-    tracks = []
-    for track in _tracks(plan, code, None):
-        if track.lang not in shared:  # en+ru shows the thumbnails made for en and for ru
-            shared[track.lang] = cue_thumbnails(plan.loaded, plan.timeline, plan.media, track, plan.folder, hashes)
-        tracks.append(_cue_track(plan, track, shared[track.lang]))
+def _language(plan: ExportPlan, code: str, thumbnails: dict[str, Thumbnails]) -> Language:
+    tracks = [_cue_track(plan, track, thumbnails[track.lang]) for track in _tracks(plan, code, None)]
     langs = parse_langs(code)
     name = " + ".join(language_name(lang) for lang in langs)
     return Language(code, name, is_rtl(langs[0]), langs[0] if len(langs) == 1 else None, tuple(tracks))

@@ -13,7 +13,8 @@ import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from filmkit import __version__
 from filmkit.errors import FilmkitError
@@ -22,6 +23,9 @@ from filmkit.media.probe import MediaInfo
 from filmkit.project import LoadedProject, Timeline
 from filmkit.render.plan import RenderPlan, VersionPlan
 from filmkit.render.tracks import LanguageTrack
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 REVIEW_DIR = "review"  # beside manifest.json: the page's own pictures
 KEY_FILE = "thumbs.json"
@@ -37,47 +41,66 @@ class Thumbnails:
     error: str = ""  # why there are none (the page says so instead of failing the export)
 
 
-def cue_thumbnails(loaded: LoadedProject, timeline: Timeline, media: dict[Path, MediaInfo], track: LanguageTrack,
-                   folder: Path, hashes: HashCache) -> Thumbnails:
-    """The thumbnails of `track`'s cues, made now unless those on disk were made from the same inputs.
+def cue_thumbnails(loaded: LoadedProject, timeline: Timeline, media: dict[Path, MediaInfo],
+                   tracks: Sequence[LanguageTrack], folder: Path, hashes: HashCache) -> dict[str, Thumbnails]:
+    """Each track's thumbnails by language: those on disk when made from the same inputs, the
+    others made now, all in one ffmpeg run (the cut is decoded once for every language).
 
     A failure (ffmpeg, a full disk) is reported in the result rather than raised: the films of an
     export are what matters, and the page shows what went wrong with the pictures.
     """
-    target = folder / REVIEW_DIR / _safe_name(track.lang)
-    key = _key(loaded, media, track, hashes)
-    known = _read_keys(target)
-    if known.get("key") == key and all((folder / name).is_file() for name in known.get("files", {}).values()):
-        return Thumbnails({int(number): name for number, name in known["files"].items()})
-    if not track.cues:
-        return Thumbnails({})
+    done: dict[str, Thumbnails] = {}
+    stale: list[tuple[LanguageTrack, str]] = []
+    for track in tracks:
+        key = _key(loaded, media, track, hashes)
+        known = _read_keys(folder / REVIEW_DIR / _safe_name(track.lang))
+        if known.get("key") == key and all((folder / name).is_file() for name in known.get("files", {}).values()):
+            done[track.lang] = Thumbnails({int(number): name for number, name in known["files"].items()})
+        elif not track.cues:
+            done[track.lang] = Thumbnails({})
+        else:
+            stale.append((track, key))
+    if stale:
+        done.update(_made(loaded, timeline, media, stale, folder))
+    return done
+
+
+def _made(loaded: LoadedProject, timeline: Timeline, media: dict[Path, MediaInfo],
+          stale: list[tuple[LanguageTrack, str]], folder: Path) -> dict[str, Thumbnails]:
+    from filmkit.render.stills import cue_stills_of_versions, fit_width
+
+    names = ", ".join(track.lang for track, _ in stale)
+    versions = tuple(VersionPlan(folder / REVIEW_DIR / "unused.mp4", (track,)) for track, _ in stale)
+    plan = RenderPlan(loaded, timeline, media, versions)
     try:
-        files = _make(loaded, timeline, media, track, target, folder)
+        shots = cue_stills_of_versions(plan, fit_width(timeline.width, timeline.height, THUMB_BOX),
+                                       f"cue thumbnails ({names})")
+        return {track.lang: _saved(plan, version, track, key, stills, folder)
+                for (track, key), version, stills in zip(stale, versions, shots)}
     except (FilmkitError, OSError) as exc:
-        return Thumbnails({}, f"the cue thumbnails of {track.lang!r} could not be made: {exc}")
-    write_atomic(target / KEY_FILE, json.dumps({"key": key, "files": {str(n): name for n, name in files.items()}},
-                                               ensure_ascii=False, indent=1))
-    return Thumbnails(files)
+        return {track.lang: Thumbnails({}, f"the cue thumbnails of {track.lang!r} could not be made: {exc}")
+                for track, _ in stale}
 
 
-def _make(loaded: LoadedProject, timeline: Timeline, media: dict[Path, MediaInfo], track: LanguageTrack,
-          target: Path, folder: Path) -> dict[int, str]:
-    from filmkit.render.stills import cue_frames, cue_stills, fit_width
+def _saved(plan: RenderPlan, version: VersionPlan, track: LanguageTrack, key: str, shots: dict[int, Image.Image],
+           folder: Path) -> Thumbnails:
+    """One language's thumbnails written under review/<lang>/ with the key they were made from."""
+    from filmkit.render.stills import cue_frames
 
-    plan = RenderPlan(loaded, timeline, media, (VersionPlan(target / "unused.mp4", (track,)),))
-    width = fit_width(timeline.width, timeline.height, THUMB_BOX)
-    shots = cue_stills(plan, width, f"cue thumbnails ({track.lang})")
+    target = folder / REVIEW_DIR / _safe_name(track.lang)
     target.mkdir(parents=True, exist_ok=True)
     for old in target.glob("cue-*.jpg"):
         old.unlink()
     files = {}
-    for number, frame in cue_frames(plan):
+    for number, frame in cue_frames(plan, version):
         path = target / f"cue-{number:04d}.jpg"
         data = io.BytesIO()
         shots[frame].save(data, "JPEG", quality=JPEG_QUALITY, optimize=True)
         write_atomic(path, data.getvalue(), what="a cue thumbnail")
         files[number] = path.relative_to(folder).as_posix()
-    return files
+    write_atomic(target / KEY_FILE, json.dumps({"key": key, "files": {str(n): name for n, name in files.items()}},
+                                               ensure_ascii=False, indent=1))
+    return Thumbnails(files)
 
 
 def _key(loaded: LoadedProject, media: dict[Path, MediaInfo], track: LanguageTrack, hashes: HashCache) -> str:

@@ -272,20 +272,20 @@ def normalize_loudness(timeline: Timeline, audio: ff.AudioStream, target: Normal
 
 
 def build_frames_args(
-    timeline: Timeline,
-    media: Mapping[Path, MediaInfo],
-    frames: list[int],
-    pattern: Path,
-    width: int,
-    burn: Burn | None = None,
+    timeline: Timeline, media: Mapping[Path, MediaInfo], wanted: Sequence[tuple[list[int], Path, Burn | None]], width: int,
 ) -> list[str]:
-    """Arguments that write the given record frames of the cut (scaled to `width`) as numbered PNGs."""
+    """Arguments that write, for each (frames, pattern, burn), those record frames of the cut with
+    that burn's subtitles as numbered PNGs: the cut is decoded once for every language's stills."""
     video = build_cut_picture(timeline, media, Picture(timeline.width, timeline.height))
-    if burn is not None:
-        video = video.ass(filename=str(burn.ass_file), fontsdir=str(burn.fonts_dir), shaping="complex")
-    wanted = "+".join(f"eq(n,{frame})" for frame in sorted(set(frames)))
-    picked = video.select(expr=wanted).video(0).scale(w=width, h=-2, flags="bicubic")
-    node = ff.output(picked, filename=str(pattern), extra_options={"fps_mode": "passthrough", "f": "image2"})
+    outputs = []
+    for frames, pattern, burn in wanted:
+        branch = video
+        if burn is not None:
+            branch = branch.ass(filename=str(burn.ass_file), fontsdir=str(burn.fonts_dir), shaping="complex")
+        picked = "+".join(f"eq(n,{frame})" for frame in sorted(set(frames)))
+        branch = branch.select(expr=picked).video(0).scale(w=width, h=-2, flags="bicubic")
+        outputs.append(ff.output(branch, filename=str(pattern), extra_options={"fps_mode": "passthrough", "f": "image2"}))
+    node = outputs[0] if len(outputs) == 1 else ff.merge_outputs(*outputs)
     return node.global_args(y=True).compile()[1:]
 
 

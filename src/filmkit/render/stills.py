@@ -7,6 +7,7 @@ and position), so what a translator signs off is what the film shows.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import tempfile
 from pathlib import Path
@@ -14,15 +15,15 @@ from typing import TYPE_CHECKING
 
 from filmkit.graph import build_frames_args
 from filmkit.media.ffmpeg import run_ffmpeg
-from filmkit.render.plan import RenderPlan
+from filmkit.render.plan import RenderPlan, VersionPlan
 
 if TYPE_CHECKING:
     from PIL import Image
 
 
-def cue_frames(plan: RenderPlan) -> list[tuple[int, int]]:
-    """(cue number, record frame) for each cue of the first language: the middle of the cue."""
-    track = plan.tracks[0]
+def cue_frames(plan: RenderPlan, version: VersionPlan | None = None) -> list[tuple[int, int]]:
+    """(cue number, record frame) for each cue of the version's first language: the middle of the cue."""
+    track = (version or plan.versions[0]).tracks[0]
     fps = plan.timeline.fps
     picks = []
     for cue in track.cues:
@@ -44,12 +45,22 @@ def cue_stills(plan: RenderPlan, width: int, what: str) -> dict[int, Image.Image
 
     One ffmpeg run decodes the cut once for every cue; `what` names the work in its errors.
     """
+    return cue_stills_of_versions(dataclasses.replace(plan, versions=plan.versions[:1]), width, what)[0]
+
+
+def cue_stills_of_versions(plan: RenderPlan, width: int, what: str) -> list[dict[int, Image.Image]]:
+    """`cue_stills` of each of the plan's versions (its first track's cues, its subtitles burned),
+    from one ffmpeg run: the cut is decoded once however many languages want their stills."""
     from PIL import Image
 
-    frames = sorted({frame for _, frame in cue_frames(plan)})
     with tempfile.TemporaryDirectory(prefix="filmkit-stills-") as work:
-        workdir = Path(work)
-        burn = plan.write_burn(workdir)
-        pattern = workdir / "frame_%05d.png"
-        run_ffmpeg(build_frames_args(plan.timeline, plan.media, frames, pattern, width, burn), what=what)
-        return {frame: Image.open(workdir / f"frame_{i + 1:05d}.png").convert("RGB") for i, frame in enumerate(frames)}
+        wanted, frames_of = [], []
+        for index, version in enumerate(plan.versions):
+            folder = Path(work) / str(index)
+            folder.mkdir()
+            frames = sorted({frame for _, frame in cue_frames(plan, version)})
+            wanted.append((frames, folder / "frame_%05d.png", plan.write_burn(folder, version)))
+            frames_of.append(frames)
+        run_ffmpeg(build_frames_args(plan.timeline, plan.media, wanted, width), what=what)
+        return [{frame: Image.open(pattern.parent / f"frame_{i + 1:05d}.png").convert("RGB")
+                 for i, frame in enumerate(frames)} for frames, (_, pattern, _) in zip(frames_of, wanted)]
