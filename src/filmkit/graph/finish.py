@@ -45,6 +45,7 @@ class Encoding:
     bframes: int | None = None
     maxrate_kbps: int | None = None  # VBV cap (with CRF: "capped CRF")
     bufsize_kbps: int | None = None
+    vbv_start_bits: int | None = None  # the VBV buffer's fill at the first frame (x264: 90 % full); a joined piece's is its predecessor's end
     audio_rate: int | None = None  # default: the project's
     audio_channels: int | None = None
     edit_list: bool = True  # False: no MP4 edit list (YouTube asks for none)
@@ -339,6 +340,8 @@ def _video_options(encoding: Encoding) -> dict[str, object]:
     if encoding.maxrate_kbps:
         options["maxrate"] = f"{encoding.maxrate_kbps}k"
         options["bufsize"] = f"{encoding.bufsize_kbps or 2 * encoding.maxrate_kbps}k"
+        if encoding.vbv_start_bits is not None:
+            options["rc_init_occupancy"] = max(1, encoding.vbv_start_bits)
     return options
 
 

@@ -253,6 +253,14 @@ def read_gop(path: Path) -> GopInfo:
     return GopInfo(frames, tuple(keyframes), leading, level if isinstance(level, int) and level > 0 else None)
 
 
+def video_packet_bits(path: Path) -> list[int]:
+    """The size in bits of each video packet of the first video stream, in decode order (nothing decoded)."""
+    import av
+
+    with av.open(str(path)) as container:
+        return [packet.size * 8 for packet in container.demux(container.streams.video[0]) if packet.size]
+
+
 def count_video_frames(path: Path) -> int:
     """Frames in the first video stream, counted from packets (no decoding)."""
     return read_gop(path).frames
