@@ -252,3 +252,27 @@ def test_the_manifest_keeps_failures_until_the_output_renders_and_dates_each_run
     # a subset run that plans only a keeps c's failure
     again.end_run([tmp_path / "a.mp4"], [])
     assert set(Manifest.read(tmp_path).failures) == {"c.mp4"}
+
+
+def test_ctrl_c_while_thumbnails_are_made_stops_the_export(reviewed: Path, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """A failure of the pictures is shown on the page; an interruption is not a failure: it stops."""
+    import filmkit.render.stills as stills
+    from filmkit.errors import Interrupted
+    from filmkit.export.manifest import HashCache
+    from filmkit.export.review_thumbs import cue_thumbnails
+    from filmkit.render.plan import plan_render
+
+    def interrupted(*_: object, **__: object) -> None:
+        raise Interrupted("cue thumbnails: stopped")
+
+    folder = tmp_path / "stopped"
+    shutil.copytree(reviewed, folder)
+    shutil.rmtree(folder / "out" / "review")
+    plan = plan_render(folder / "edit.yaml", lang="en")
+    monkeypatch.setattr(stills, "cue_stills_of_versions", interrupted)
+    with pytest.raises(Interrupted):
+        cue_thumbnails(plan.loaded, plan.timeline, plan.media, plan.tracks, folder / "out", HashCache(folder / "out"))
+    monkeypatch.setattr(stills, "cue_stills_of_versions", lambda *_: (_ for _ in ()).throw(OSError("disk full")))
+    made = cue_thumbnails(plan.loaded, plan.timeline, plan.media, plan.tracks, folder / "out", HashCache(folder / "out"))
+    assert "could not be made: disk full" in made["en"].error

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from filmkit import __version__
-from filmkit.errors import FilmkitError
+from filmkit.errors import FilmkitError, Interrupted
 from filmkit.export.manifest import HashCache, canonical, sha256_text, write_atomic
 from filmkit.media.probe import MediaInfo
 from filmkit.project import LoadedProject, Timeline
@@ -77,6 +77,8 @@ def _made(loaded: LoadedProject, timeline: Timeline, media: dict[Path, MediaInfo
                                        f"cue thumbnails ({names})")
         return {track.lang: _saved(plan, version, track, key, stills, folder)
                 for (track, key), version, stills in zip(stale, versions, shots)}
+    except Interrupted:
+        raise  # Ctrl-C stops the export; it is no failure of the pictures
     except (FilmkitError, OSError) as exc:
         return {track.lang: Thumbnails({}, f"the cue thumbnails of {track.lang!r} could not be made: {exc}")
                 for track, _ in stale}
