@@ -29,7 +29,8 @@ from filmkit.project import build_timeline, load_project
 from filmkit.atomic import TEMP_MARK
 from filmkit.render.plan import load_and_check, plan_platform, version_tracks
 from filmkit.render.run import render_all
-from filmkit.render.shared import Piece, buffer_after, plan_pieces, shared_pieces
+from filmkit.render.shared import Piece, plan_pieces, shared_pieces
+from filmkit.render.vbv import buffer_after
 
 EN = "1\n00:00:01,000 --> 00:00:02,000\nShe wins.\n\n2\n00:00:04,400 --> 00:00:05,000\nGold.\n"
 AR = "1\n00:00:01,200 --> 00:00:02,400\nتفوز.\n\n2\n00:00:04,400 --> 00:00:05,000\nذهب.\n"
@@ -162,8 +163,29 @@ def test_joined_pieces_keep_the_bitrate_cap_as_one_encode_does(tmp_path: Path, m
     project = counter_project(tmp_path)
     make_clip(tmp_path / "n.mp4", size="192x108", seconds=2, audio=None, video_filter="noise=alls=80:allf=t")
     if not chained:  # as before: every piece started with x264's 90 % full buffer
-        monkeypatch.setattr(shared_module, "_buffer_after", lambda *_: None)
+        monkeypatch.setattr(shared_module, "buffer_left", lambda *_: None)
     plan, preset = platform_plan(project, tmp_path / "out")
+    encoding = dataclasses.replace(plan.spec.encoding, maxrate_kbps=RATE, bufsize_kbps=BUFFER)
+    plan = dataclasses.replace(plan, spec=dataclasses.replace(plan.spec, encoding=encoding))
+    for result in render_all(plan, preset=preset):
+        lowest = _lowest_fill(result.output, RATE * 1000, BUFFER * 1000)
+        assert (lowest >= 0) == chained, f"lowest fill {lowest:.0f} bits"
+
+
+@pytest.mark.parametrize("chained", [True, False])
+def test_a_film_rendered_in_segments_keeps_the_bitrate_cap_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                               chained: bool) -> None:
+    """A long film's segments are joined like the pieces: each starts with the buffer the last left."""
+    import filmkit.render.run as run_module
+
+    project = counter_project(tmp_path)
+    make_clip(tmp_path / "n.mp4", size="192x108", seconds=2, audio=None, video_filter="noise=alls=80:allf=t")
+    monkeypatch.setattr(run_module, "SEGMENT_ABOVE", 1)  # four events: segments of one event each
+    monkeypatch.setattr(run_module, "SEGMENT_EVENTS", 1)
+    if not chained:
+        monkeypatch.setattr(run_module, "buffer_left", lambda *_: None)
+    plan, preset = platform_plan(project, tmp_path / "out")
+    assert run_module.renders_in_segments(plan)
     encoding = dataclasses.replace(plan.spec.encoding, maxrate_kbps=RATE, bufsize_kbps=BUFFER)
     plan = dataclasses.replace(plan, spec=dataclasses.replace(plan.spec, encoding=encoding))
     for result in render_all(plan, preset=preset):

@@ -22,6 +22,7 @@ from filmkit.atomic import TEMP_MARK, temporary_path
 from filmkit.render.files import temporary_beside
 from filmkit.render.plan import RenderPlan
 from filmkit.render.verify import verify
+from filmkit.render.vbv import buffer_left
 
 # A cut of more shots than SEGMENT_ABOVE renders in segments of SEGMENT_EVENTS events: one
 # ffmpeg graph holds a decoder and frame queues per input, so memory would grow with the
@@ -174,11 +175,15 @@ def _render_segments(plan: RenderPlan, spec: RenderSpec, versions: list[Version]
         segments = split_timeline(plan.timeline, SEGMENT_EVENTS)
         parts: list[list[Path]] = [[] for _ in versions]
         done = 0
+        fill: int | None = None  # each segment starts with the VBV buffer the one before left (render.vbv)
         for number, segment in enumerate(segments):
             outputs = [dataclasses.replace(version, path=piece(f"seg{number:04d}v{index}")) for index, version in enumerate(versions)]
             advance = None if on_progress is None else shifted_progress(on_progress, done)
-            run_ffmpeg(build_segment_args(segment.timeline, plan.media, outputs, spec, segment.start),
+            chained = spec if fill is None else dataclasses.replace(
+                spec, encoding=dataclasses.replace(spec.encoding, vbv_start_bits=fill))
+            run_ffmpeg(build_segment_args(segment.timeline, plan.media, outputs, chained, segment.start),
                        on_progress=advance, what=f"rendering {names} (part {number + 1} of {len(segments)})")
+            fill = buffer_left(spec.encoding, spec.fps or plan.timeline.fps, [output.path for output in outputs], fill)
             done += segment.timeline.total_frames
             for index, output in enumerate(outputs):
                 parts[index].append(output.path)

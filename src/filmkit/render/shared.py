@@ -31,16 +31,15 @@ from pathlib import Path
 
 from filmkit.graph import Layer, Version, build_segment_args, build_sound_args
 from filmkit.media.ffmpeg import Progress, run_ffmpeg
-from filmkit.media.probe import video_packet_bits
 from filmkit.project.segments import window_timeline
 from filmkit.render.plan import RenderPlan
 from filmkit.render.range import FrameRange, window_bounds
+from filmkit.render.vbv import buffer_left
 
 CHUNK_GOPS = 0  # piece boundaries: 0 at the very frames a cue starts and ends, n rounded out to n GOPs (RESULTS.md)
 SHORTEST_SHARED = 3  # frames: a shorter stretch in common is rendered per version (a process costs more)
 MIN_SHARED = Fraction(1, 5)  # share only when at least this part of the film is the same in every version
 CUE_MARGIN = 1  # frames: the ASS file's centisecond times may round a cue's end past a frame time
-X264_VBV_START = Fraction(9, 10)  # x264's vbv-init: a capped encode starts with its buffer this full
 DEFAULT_GOP_SECONDS = 2  # a plan without a fixed GOP (a master) still cuts on whole chunks
 
 
@@ -128,7 +127,7 @@ def render_shared(plan: RenderPlan, pieces: Sequence[Piece], versions: Sequence[
                   on_progress: Callable[[Progress], None] | None, names: str, cores: int) -> None:
     """Each version written to its `Version.path`: the sound mixed once, the shared pieces
     encoded once, the others once per version, each version's pieces joined without re-encoding.
-    Each piece starts with the VBV buffer as the pieces before it left it (`buffer_after`)."""
+    Each piece starts with the VBV buffer as the pieces before it left it (`render.vbv`)."""
     from filmkit.render.run import join_segments, segment_pieces, shifted_progress, spec_for_versions
 
     with segment_pieces(plan, list(versions)) as temporary:
@@ -147,28 +146,7 @@ def render_shared(plan: RenderPlan, pieces: Sequence[Piece], versions: Sequence[
                                       keep=(piece.first, piece.last))
             advance = None if on_progress is None else shifted_progress(on_progress, piece.first)
             run_ffmpeg(args, on_progress=advance, what=f"rendering {names} (piece {number + 1} of {len(pieces)})")
-            fill = _buffer_after(plan, [output.path for output in outputs], fill)
+            fill = buffer_left(plan.spec.encoding, plan.spec.fps or plan.timeline.fps, [o.path for o in outputs], fill)
             for index in range(len(versions)):
                 parts[index].append(outputs[0 if piece.shared else index].path)
         join_segments(list(versions), parts, sound, plan.spec, temporary, names)
-
-
-def _buffer_after(plan: RenderPlan, paths: Sequence[Path], fill: int | None) -> int | None:
-    """The emptiest VBV buffer any of `paths` leaves after its last frame (None without a cap)."""
-    encoding = plan.spec.encoding
-    if not encoding.maxrate_kbps:
-        return None
-    rate = encoding.maxrate_kbps * 1000
-    size = (encoding.bufsize_kbps or 2 * encoding.maxrate_kbps) * 1000
-    start = fill if fill is not None else int(size * X264_VBV_START)
-    return min(buffer_after(video_packet_bits(path), start, rate, size, plan.spec.fps or plan.timeline.fps)
-               for path in paths)
-
-
-def buffer_after(bits: Sequence[int], start: int, rate: int, size: int, fps: Fraction) -> int:
-    """A decoder's VBV buffer (bits) after these frames: each frame's bits taken out, then a
-    frame's worth of `rate` put in, never above `size` (x264's own model, ratecontrol.c update_vbv)."""
-    fill = Fraction(start)
-    for frame in bits:
-        fill = min(Fraction(size), max(Fraction(0), fill - frame) + rate / fps)
-    return math.floor(fill)
