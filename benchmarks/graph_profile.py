@@ -37,38 +37,42 @@ def args_of(kit: Filmkit, edit: Path, platform: str, reframe: str, workdir: Path
 
 def variants(argv: list[str], padded: list[str]) -> dict[str, list[str]]:
     """The command as filmkit runs it, and with one part taken out at a time."""
-    at = argv.index("-filter_complex")
-    encoders = argv.index("-c:v")
 
     def changed(graph: str, *, null: bool = True, threads: bool = True, base: list[str] = argv) -> list[str]:
+        at = base.index("-filter_complex")
         out = [*base[:at + 1], graph, *base[at + 2:]]
         if null:
-            out = [*out[:base.index("-c:v")], *NULL_OUTPUT]
+            out = without_encoding(out)
         if not threads and "-filter_complex_threads" in out:
             i = out.index("-filter_complex_threads")
             out = out[:i] + out[i + 2:]
         return out
 
-    graph = argv[at + 1]
+    graph = argv[argv.index("-filter_complex") + 1]
     result = {
         "encoded (as filmkit runs it)": argv,
         "encoded, ffmpeg's default graph threads": changed(graph, null=False, threads=False),
-        "graph, no encoding": changed(graph),
+        "graph, no encoding": without_encoding(argv),
         "graph without subtitles": changed(re.sub(r"ass=filename=[^\[;]*", "null", graph)),
         "graph without the loudness filter": changed(re.sub(r"loudnorm=[^\[;]*", "anull", graph)),
-        "decode the inputs only": [*argv[:at], *_inputs_to_null(argv[:at])],
+        "decode the inputs only": decoding_only(argv),
     }
     if "boxblur" in graph:  # a frame of another shape than the sources: the fill is drawn
         result["graph with black bars instead of the blurred fill"] = changed(
             padded[padded.index("-filter_complex") + 1], base=padded)
-    assert encoders > at
     return result
 
 
-def _inputs_to_null(inputs: list[str]) -> list[str]:
-    count = inputs.count("-i")
-    maps = [arg for index in range(count) for arg in ("-map", f"{index}")]
-    return [*maps, *NULL_OUTPUT]
+def without_encoding(argv: list[str]) -> list[str]:
+    """The command with its encoders and files replaced by ffmpeg's null muxer: inputs and graph only."""
+    return [*argv[:argv.index("-c:v")], *NULL_OUTPUT]
+
+
+def decoding_only(argv: list[str]) -> list[str]:
+    """The command's inputs alone, every stream decoded into the null muxer: no graph, no encoder."""
+    inputs = argv[:argv.index("-filter_complex")]
+    maps = [arg for index in range(inputs.count("-i")) for arg in ("-map", f"{index}")]
+    return [*inputs, *maps, *NULL_OUTPUT]
 
 
 def graph_profile(kit: Filmkit, runs: int) -> dict:

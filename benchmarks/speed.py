@@ -48,16 +48,14 @@ def range_draft(kit: Filmkit, runs: int) -> dict:
 def _draft_parts(kit: Filmkit, edit: Path, runs: int) -> dict[str, list[dict]]:
     """Where a draft range's time goes: its ffmpeg command alone, without its encoder, and only
     decoding what it reads (the command written by filmkit's own planner in a child process)."""
-    from graph_profile import NULL_OUTPUT, _inputs_to_null
+    from graph_profile import decoding_only, without_encoding
 
     with tempfile.TemporaryDirectory(prefix="filmkit-range-") as folder:
         done = subprocess.run([str(PYTHON), __file__, "range-args", str(edit), folder], env=kit.env(), check=True,
                               capture_output=True, text=True)
         argv = json.loads(done.stdout)
-        at = argv.index("-filter_complex")
-        commands = {"its ffmpeg command alone": argv,
-                    "without encoding": [*argv[:argv.index("-c:v")], *NULL_OUTPUT],
-                    "decoding what it reads": [*argv[:at], *_inputs_to_null(argv[:at])]}
+        commands = {"its ffmpeg command alone": argv, "without encoding": without_encoding(argv),
+                    "decoding what it reads": decoding_only(argv)}
         return {name: [_run([ffmpeg_exe(), "-nostdin", "-v", "error", *command], name="range-parts")
                        for _ in range(runs)] for name, command in commands.items()}
 

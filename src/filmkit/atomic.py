@@ -14,6 +14,7 @@ import errno
 import os
 import re
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from filmkit.errors import OutputError
@@ -64,9 +65,11 @@ def alive(pid: int) -> bool:
     return True
 
 
-def write_atomic(path: Path, data: bytes | str, *, mode: int | None = None, what: str = "the file") -> Path:
+def write_atomic(path: Path, data: bytes | str, *, mode: int | None = None, what: str = "the file",
+                 validate: Callable[[Path], None] | None = None) -> Path:
     """Write `data` (text as UTF-8) to `path` through a temporary beside it; OutputError, with the
-    temporary removed, when it cannot be written."""
+    temporary removed, when it cannot be written. `validate` checks the written temporary before
+    it replaces anything (whatever it raises leaves `path` as it was)."""
     path = Path(path)
     payload = data.encode("utf-8") if isinstance(data, str) else data
     folder = path.parent if str(path.parent) else Path(".")
@@ -78,6 +81,8 @@ def write_atomic(path: Path, data: bytes | str, *, mode: int | None = None, what
         handle, temp = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=folder)
         with os.fdopen(handle, "wb") as out:
             out.write(payload)
+        if validate is not None:
+            validate(Path(temp))
         os.chmod(temp, mode if mode is not None else 0o666 & ~UMASK)
         os.replace(temp, path)
         temp = None

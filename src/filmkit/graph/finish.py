@@ -11,7 +11,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
 
 import typed_ffmpeg as ff
 
@@ -116,13 +115,15 @@ def build_render_args(
         if spec.fps is not None and spec.fps != timeline.fps:
             video = video.fps(fps=format_rate(spec.fps))
         outputs.append(encoded_output(timeline, video, audio, version.path, spec.encoding))
+    return compiled(outputs, spec.encoding)
+
+
+def compiled(outputs: Sequence[ff.OutputStream], encoding: Encoding) -> list[str]:
+    """The arguments (without the binary, chosen by filmkit.media.ffmpeg) of one process writing
+    `outputs`: overwriting its (temporary) files, with the filter graph's threads of `encoding`."""
     node = outputs[0] if len(outputs) == 1 else ff.merge_outputs(*outputs)
-    return node.global_args(**global_options(spec.encoding)).compile()[1:]  # the binary: filmkit.media.ffmpeg
-
-
-def global_options(encoding: Encoding) -> dict[str, Any]:
-    """ffmpeg's global options for a render: overwrite the (temporary) output, and the graph's threads."""
-    return {"y": True, **({"filter_complex_threads": encoding.filter_threads} if encoding.filter_threads else {})}
+    threads = {"filter_complex_threads": encoding.filter_threads} if encoding.filter_threads else {}
+    return node.global_args(y=True, **threads).compile()[1:]
 
 
 def film_audio(timeline: Timeline, media: Mapping[Path, MediaInfo], cut_audio: ff.AudioStream,
@@ -201,8 +202,7 @@ def build_segment_args(
         options = _video_options(spec.encoding)
         options["f"] = "mp4"
         outputs.append(ff.output(finished, filename=str(version.path), extra_options=options))
-    node = outputs[0] if len(outputs) == 1 else ff.merge_outputs(*outputs)
-    return node.global_args(**global_options(spec.encoding)).compile()[1:]
+    return compiled(outputs, spec.encoding)
 
 
 def build_sound_args(timeline: Timeline, media: Mapping[Path, MediaInfo], spec: RenderSpec, target: Path) -> list[str]:
@@ -286,8 +286,7 @@ def build_frames_args(
         picked = "+".join(f"eq(n,{frame})" for frame in sorted(set(frames)))
         branch = branch.select(expr=picked).video(0).scale(w=width, h=-2, flags="bicubic")
         outputs.append(ff.output(branch, filename=str(pattern), extra_options={"fps_mode": "passthrough", "f": "image2"}))
-    node = outputs[0] if len(outputs) == 1 else ff.merge_outputs(*outputs)
-    return node.global_args(y=True).compile()[1:]
+    return compiled(outputs, Encoding())
 
 
 def build_card_still_args(

@@ -3,9 +3,9 @@
 The picture is built from a window of the cut that starts and ends where no transition runs
 (so a transition crossing `first` is rendered whole and its first frames dropped), finished
 with the film's subtitles, overlays and card at their film times, then trimmed to
-[first, last). The sound is the whole film's mix (cut, card silence, music, ducking, loudness), trimmed on the
-sample positions of those frames: only the whole mix says what a loudness gain does at a given
-moment. Without loudness normalization (a master, a draft) the events outside the window are
+[first, last). The sound is the whole film's mix (cut, card silence, music, ducking,
+loudness), trimmed on the sample positions of those frames: only the whole mix says what a
+loudness gain does at a given moment. Without loudness normalization (a master, a draft) the events outside the window are
 silence there, never read: a range of a long film does not decode the whole film's sound.
 """
 
@@ -14,10 +14,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-import typed_ffmpeg as ff
-
 from filmkit.graph.cut import build_cut_audio, build_cut_picture
-from filmkit.graph.finish import (RenderSpec, Version, encoded_output, film_audio, finish_picture, global_options,
+from filmkit.graph.finish import (RenderSpec, Version, compiled, encoded_output, film_audio, finish_picture,
                                   normalize_loudness)
 from filmkit.graph.picture import Picture
 from filmkit.media.probe import MediaInfo
@@ -47,5 +45,4 @@ def build_range_args(
         finished = finish_picture(window, media, picture, video, version, start)
         finished = finished.trim(start_frame=first - start, end_frame=last - start).setpts(expr="PTS-STARTPTS")
         outputs.append(encoded_output(film, finished, audio, version.path, spec.encoding))
-    node = outputs[0] if len(outputs) == 1 else ff.merge_outputs(*outputs)
-    return node.global_args(**global_options(spec.encoding)).compile()[1:]
+    return compiled(outputs, spec.encoding)

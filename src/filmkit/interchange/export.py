@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from filmkit.atomic import write_atomic
 from filmkit.errors import InterchangeError, MediaError
 from filmkit.interchange import otio_out
 from filmkit.interchange.fcpx_fix import probed_fcpx_formats
-from filmkit.interchange.files import check_target, write_atomic
+from filmkit.interchange.files import check_target
 from filmkit.interchange.model import Caveat
 from filmkit.interchange.read import otio_module
 from filmkit.media.probe import MediaInfo, probe

@@ -1,13 +1,11 @@
-"""Writing what `import` and `timeline` make: never over an input, never half a file."""
+"""Where `import` and `timeline` may write: never over an input (the writing itself is
+`filmkit.atomic.write_atomic`: never half a file)."""
 
 from __future__ import annotations
 
-import os
-import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
-from filmkit.atomic import cannot_write, temp_affixes
 from filmkit.errors import OutputError
 from filmkit.paths import resolved
 
@@ -24,25 +22,3 @@ def check_target(target: Path, *, explicit: bool, inputs: Sequence[Path]) -> Non
         raise OutputError(f"{target}: is a folder; give a file name with -o")
     if not target.parent.is_dir():
         raise OutputError(f"{target}: the folder {target.parent} does not exist; create it or choose another -o")
-
-
-def write_atomic(target: Path, data: bytes, validate: Callable[[Path], None] | None = None) -> None:
-    """Write beside `target`, check the written file with `validate`, then move it into place."""
-    prefix, suffix = temp_affixes(target)  # named with the pid: swept if filmkit is killed
-    try:
-        fd, name = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=target.parent)
-    except OSError as exc:
-        raise OutputError(cannot_write(target, exc)) from None
-    temporary = Path(name)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        if validate is not None:
-            validate(temporary)
-        os.replace(temporary, target)
-    except OSError as exc:
-        temporary.unlink(missing_ok=True)
-        raise OutputError(cannot_write(target, exc)) from None
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise

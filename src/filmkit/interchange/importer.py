@@ -11,9 +11,10 @@ from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
 
+from filmkit.atomic import write_atomic
 from filmkit.errors import FilmkitError, InterchangeError
 from filmkit.interchange.convert import to_cut
-from filmkit.interchange.files import check_target, write_atomic
+from filmkit.interchange.files import check_target
 from filmkit.interchange.link import Found, Linker, MediaIndex, media_rate, project_rate
 from filmkit.interchange.model import At, Caveat, Cut, CutBed, CutEvent
 from filmkit.interchange.read import open_cut

@@ -22,7 +22,7 @@ from filmkit.atomic import TEMP_MARK, temporary_path
 from filmkit.render.files import temporary_beside
 from filmkit.render.plan import RenderPlan
 from filmkit.render.verify import verify
-from filmkit.render.vbv import buffer_left
+from filmkit.render.vbv import buffer_left, starting_with
 
 # A cut of more shots than SEGMENT_ABOVE renders in segments of SEGMENT_EVENTS events: one
 # ffmpeg graph holds a decoder and frame queues per input, so memory would grow with the
@@ -117,11 +117,10 @@ def _render_here(plan: RenderPlan, spec: RenderSpec, versions: list[Version],
     (render.shared) where that saves work, in segments for a cut of many shots, else in one run."""
     from filmkit.render.shared import render_shared, shared_pieces  # it builds on this module
 
-    pieces = None if renders_in_segments(plan) else shared_pieces(plan, versions)
-    if pieces is not None:
-        render_shared(plan, pieces, versions, on_progress, names, os.cpu_count() or 2)
-    elif renders_in_segments(plan):
+    if renders_in_segments(plan):
         _render_segments(plan, spec, versions, on_progress, names)
+    elif (pieces := shared_pieces(plan, versions)) is not None:
+        render_shared(plan, pieces, versions, on_progress, names, os.cpu_count() or 2)
     else:
         run_ffmpeg(build_render_args(plan.timeline, plan.media, versions, spec),
                    on_progress=on_progress, what=f"rendering {names}")
@@ -179,9 +178,7 @@ def _render_segments(plan: RenderPlan, spec: RenderSpec, versions: list[Version]
         for number, segment in enumerate(segments):
             outputs = [dataclasses.replace(version, path=piece(f"seg{number:04d}v{index}")) for index, version in enumerate(versions)]
             advance = None if on_progress is None else shifted_progress(on_progress, done)
-            chained = spec if fill is None else dataclasses.replace(
-                spec, encoding=dataclasses.replace(spec.encoding, vbv_start_bits=fill))
-            run_ffmpeg(build_segment_args(segment.timeline, plan.media, outputs, chained, segment.start),
+            run_ffmpeg(build_segment_args(segment.timeline, plan.media, outputs, starting_with(spec, fill), segment.start),
                        on_progress=advance, what=f"rendering {names} (part {number + 1} of {len(segments)})")
             fill = buffer_left(spec.encoding, spec.fps or plan.timeline.fps, [output.path for output in outputs], fill)
             done += segment.timeline.total_frames

@@ -34,7 +34,7 @@ from filmkit.media.ffmpeg import Progress, run_ffmpeg
 from filmkit.project.segments import window_timeline
 from filmkit.render.plan import RenderPlan
 from filmkit.render.range import FrameRange, window_bounds
-from filmkit.render.vbv import buffer_left
+from filmkit.render.vbv import buffer_left, starting_with
 
 CHUNK_GOPS = 0  # piece boundaries: 0 at the very frames a cue starts and ends, n rounded out to n GOPs (RESULTS.md)
 SHORTEST_SHARED = 3  # frames: a shorter stretch in common is rendered per version (a process costs more)
@@ -139,9 +139,7 @@ def render_shared(plan: RenderPlan, pieces: Sequence[Piece], versions: Sequence[
             writers = versions[:1] if piece.shared else versions
             outputs = [dataclasses.replace(v, path=temporary(f"piece{number:04d}v{i}")) for i, v in enumerate(writers)]
             start, end = window_bounds(plan.timeline, FrameRange(piece.first, piece.last))
-            spec = spec_for_versions(plan.spec, len(outputs), cores)
-            if fill is not None:
-                spec = dataclasses.replace(spec, encoding=dataclasses.replace(spec.encoding, vbv_start_bits=fill))
+            spec = starting_with(spec_for_versions(plan.spec, len(outputs), cores), fill)
             args = build_segment_args(window_timeline(plan.timeline, start, end), plan.media, outputs, spec, start,
                                       keep=(piece.first, piece.last))
             advance = None if on_progress is None else shifted_progress(on_progress, piece.first)

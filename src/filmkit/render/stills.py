@@ -54,13 +54,12 @@ def cue_stills_of_versions(plan: RenderPlan, width: int, what: str) -> list[dict
     from PIL import Image
 
     with tempfile.TemporaryDirectory(prefix="filmkit-stills-") as work:
-        wanted, frames_of = [], []
+        wanted = []
         for index, version in enumerate(plan.versions):
             folder = Path(work) / str(index)
             folder.mkdir()
             frames = sorted({frame for _, frame in cue_frames(plan, version)})
             wanted.append((frames, folder / "frame_%05d.png", plan.write_burn(folder, version)))
-            frames_of.append(frames)
         run_ffmpeg(build_frames_args(plan.timeline, plan.media, wanted, width), what=what)
         return [{frame: Image.open(pattern.parent / f"frame_{i + 1:05d}.png").convert("RGB")
-                 for i, frame in enumerate(frames)} for frames, (_, pattern, _) in zip(frames_of, wanted)]
+                 for i, frame in enumerate(frames)} for frames, pattern, _ in wanted]

@@ -9,15 +9,23 @@ its packets' sizes run through x264's own model (ratecontrol.c, update_vbv).
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Sequence
 from fractions import Fraction
 from pathlib import Path
 
-from filmkit.graph import Encoding
+from filmkit.graph import Encoding, RenderSpec
 from filmkit.media.probe import video_packet_bits
 
 X264_VBV_START = Fraction(9, 10)  # x264's vbv-init: a capped encode starts with its buffer this full
+
+
+def starting_with(spec: RenderSpec, fill: int | None) -> RenderSpec:
+    """`spec` for a piece whose decoder buffer starts `fill` bits full (None: x264's own start)."""
+    if fill is None:
+        return spec
+    return dataclasses.replace(spec, encoding=dataclasses.replace(spec.encoding, vbv_start_bits=fill))
 
 
 def buffer_left(encoding: Encoding, fps: Fraction, paths: Sequence[Path], fill: int | None) -> int | None:
