@@ -125,3 +125,18 @@ def test_layout_is_what_is_burned(run_cli, project: Path, tmp_path: Path, lang: 
         tolerance = 2
         assert xs.min() >= left - tolerance and xs.max() <= right + tolerance, (xs.min(), xs.max(), cue["box"])
         assert ys.min() >= top - tolerance and ys.max() <= bottom + tolerance, (ys.min(), ys.max(), cue["box"])
+
+
+def test_a_phone_frame_takes_a_third_line_only_when_two_cannot_hold_the_cue(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Two slightly smaller lines read better and cover less of the picture than three; a cue too
+    long for two lines even at the floor still gets its third line on 9:16."""
+    (tmp_path / "subs").mkdir()
+    (tmp_path / "subs" / "ja.srt").write_text(srt([
+        "彼女は金メダルを取ったのに、一緒に喜べる人がいない。",  # 3 lines at full size, 2 a little smaller
+        "四年間、毎朝早く起きて練習を続けてきた彼女は、今日ついに金メダルを手にした。",  # 3 lines even smaller
+    ]), encoding="utf-8")
+    project = write_project(tmp_path, "filmkit: 1\ntitle: Lines\nformat: {size: 1280x720, fps: 25}\n"
+                                      "cut:\n  - {color: \"#335577\", duration: 3}\nsubtitles: {dir: subs}\n")
+    cues = layout(run_cli, project, "ja", "instagram-reel")["cues"]
+    assert len(cues[0]["lines"]) == 2 and cues[0]["fits"]
+    assert len(cues[1]["lines"]) == 3 and cues[1]["fits"]

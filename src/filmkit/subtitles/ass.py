@@ -201,6 +201,13 @@ def place_cues(tracks: Sequence[Track], width: int, height: int, style: AssStyle
 
 
 def _lay_out(cue: Cue, lang: str, faces: FaceSet, frame: _Frame) -> Block:
+    """Two lines where they hold the cue, set smaller down to SHRINK_FLOOR if need be; the third
+    line a 9:16 frame allows only for a cue two lines cannot hold: a third line covers more of
+    the picture and is read more slowly than a slightly smaller second one."""
+    two = lay_out(cue.text, lang, max_width=frame.max_width, em=frame.em, max_lines=MAX_LINES,
+                  faces=faces, min_em=frame.em * SHRINK_FLOOR)
+    if two.fits or frame.max_lines <= MAX_LINES:
+        return two
     return lay_out(cue.text, lang, max_width=frame.max_width, em=frame.em, max_lines=frame.max_lines,
                    faces=faces, min_em=frame.em * SHRINK_FLOOR)
 
